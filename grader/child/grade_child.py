@@ -1,0 +1,408 @@
+"""The grader's side inside the runtime: launch pytest on the hidden suite and stream records.
+
+Runs under the free-threaded interpreter, in the sandbox, next to the student's code, so it
+imports only the standard library and pytest. It never scores: it writes one JSON line per
+event to a file descriptor of its own (never stdout, which the submission can print to), and
+the parent decides what each line is worth.
+
+Usage (the parent builds this command line):
+    python -I grade_child.py --records-fd N --tests DIR --submission DIR --module NAME
+           [--collect-only] [--threads N --rounds N --seed N --test-timeout S] [NODEID ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import random
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+import pytest
+
+MESSAGE_LIMIT = 600
+
+
+class RecordWriter:
+    """One JSON object per line on the records descriptor; a lock keeps lines whole."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._lock = threading.Lock()
+
+    def write(self, **record: Any) -> None:
+        line = (json.dumps(record, default=str) + "\n").encode()
+        with self._lock:
+            view = memoryview(line)
+            while view:
+                written = os.write(self._fd, view)
+                view = view[written:]
+
+
+def gil_enabled() -> bool:
+    probe = getattr(sys, "_is_gil_enabled", None)
+    return True if probe is None else bool(probe())
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading the student's module
+# ---------------------------------------------------------------------------------------------
+
+
+class Submission:
+    """The student's module, loaded once for the session and anew on demand."""
+
+    def __init__(self, directory: Path, module: str) -> None:
+        self.directory = directory
+        self.module_name = module
+        self.path = directory / f"{module}.py"
+        self.module: ModuleType | None = None
+        self.error: str | None = None
+        self._fresh_count = 0
+
+    def load(self) -> None:
+        if not self.path.is_file():
+            self.error = f"{self.path.name} not found in the submission"
+            return
+        try:
+            self.module = self._execute(self.module_name)
+        except BaseException as exc:  # the student's import can raise anything, even SystemExit
+            self.error = describe_import_error(exc, self.path)
+
+    def fresh(self) -> ModuleType:
+        """Execute the source again as a new module: new classes, new metaclass state."""
+        self._fresh_count += 1
+        return self._execute(f"{self.module_name}__fresh{self._fresh_count}")
+
+    def _execute(self, name: str) -> ModuleType:
+        spec = importlib.util.spec_from_file_location(name, self.path)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            sys.modules.pop(name, None)
+            raise
+        return module
+
+
+def describe_import_error(exc: BaseException, path: Path) -> str:
+    if isinstance(exc, SyntaxError):
+        return f"{path.name}: SyntaxError at line {exc.lineno}: {exc.msg}"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start})"
+    if isinstance(exc, ValueError) and "null bytes" in str(exc):
+        return f"{path.name}: not Python source (it contains null bytes)"
+    if isinstance(exc, SystemExit):
+        return f"{path.name}: called sys.exit({exc.code!r}) while being imported"
+    where = student_location(exc.__traceback__, path)
+    return f"{path.name}{where}: {type(exc).__name__} while importing: {exc}"
+
+
+def student_location(tb: Any, path: Path) -> str:
+    """':LINE' of the deepest frame in the student's file, or '' if none."""
+    line = ""
+    for frame, lineno in traceback.walk_tb(tb):
+        if Path(frame.f_code.co_filename) == path:
+            line = f":{lineno}"
+    return line
+
+
+# ---------------------------------------------------------------------------------------------
+# Stress helpers offered to hidden suites
+# ---------------------------------------------------------------------------------------------
+
+
+class Stress:
+    """Barrier-started threads over many rounds, with injected latency.
+
+    Threads wait on one barrier so they reach the code under test together; the switch interval
+    is lowered while they run so a GIL build also interleaves them as often as it can. Latency is
+    cycled over rounds (1, 2, 4 ms by default) and jittered by the run's seed, so a check-then-act
+    race shows in every run and the run can be replayed.
+    """
+
+    def __init__(self, *, threads: int, rounds: int, seed: int, join_timeout: float) -> None:
+        self.threads = threads
+        self.rounds = rounds
+        self.seed = seed
+        self.join_timeout = join_timeout
+        self._random = random.Random(seed)
+        self.latencies = (0.001, 0.002, 0.004)
+
+    def latency(self, round_index: int) -> float:
+        base = self.latencies[round_index % len(self.latencies)]
+        return base * (1.0 + self._random.random() * 0.25)
+
+    def run(self, work: Callable[[int], Any], threads: int | None = None) -> list[Any]:
+        """Run work(i) on `threads` threads released together; return results in index order."""
+        count = threads or self.threads
+        barrier = threading.Barrier(count)
+        results: list[Any] = [None] * count
+        errors: list[tuple[int, BaseException]] = []
+
+        def body(index: int) -> None:
+            try:
+                barrier.wait(timeout=self.join_timeout)
+                results[index] = work(index)
+            except threading.BrokenBarrierError:
+                pass
+            except BaseException as exc:
+                errors.append((index, exc))
+                barrier.abort()
+
+        workers = [threading.Thread(target=body, args=(i,), daemon=True) for i in range(count)]
+        previous = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)
+        try:
+            started = 0
+            try:
+                for worker in workers:
+                    worker.start()
+                    started += 1
+            except RuntimeError:
+                barrier.abort()  # could not start every thread: release the ones waiting
+                raise
+            deadline = time.monotonic() + self.join_timeout
+            for worker in workers[:started]:
+                worker.join(max(0.0, deadline - time.monotonic()))
+        finally:
+            sys.setswitchinterval(previous)
+        if any(worker.is_alive() for worker in workers):
+            raise AssertionError(
+                f"threads still running after {self.join_timeout:.0f} s: possible deadlock"
+            )
+        if errors:
+            index, first = errors[0]
+            others = f" (and {len(errors) - 1} more threads failed)" if len(errors) > 1 else ""
+            raise AssertionError(
+                f"thread {index} raised {type(first).__name__}: {first}{others}"
+            ) from first
+        if barrier.broken:
+            raise AssertionError("the threads could not all be started together")
+        return results
+
+
+# ---------------------------------------------------------------------------------------------
+# The pytest plugin
+# ---------------------------------------------------------------------------------------------
+
+
+class GradePlugin:
+    """Streams a record per test and enforces the per-test time limit."""
+
+    def __init__(
+        self, writer: RecordWriter, options: argparse.Namespace, *, real_stdout: Any
+    ) -> None:
+        self.real_stdout = real_stdout
+        self.writer = writer
+        self.options = options
+        self._submission = Submission(Path(options.submission), options.module)
+        self._stress = Stress(
+            threads=options.threads,
+            rounds=options.rounds,
+            seed=options.seed,
+            join_timeout=max(1.0, options.test_timeout - 1.0),
+        )
+        self._current: str | None = None
+        self._deadline: float | None = None
+        self._watch_lock = threading.Lock()
+        self._reported: set[str] = set()
+
+    # -- session ---------------------------------------------------------------------------
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_configure(self, config: pytest.Config) -> None:
+        sys.stdout = self.real_stdout
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.writer.write(
+                event="collect_error", nodeid=report.nodeid, message=trim(report.longreprtext)
+            )
+
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        if self.options.collect_only:
+            self.writer.write(event="collected", nodeids=[item.nodeid for item in items])
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        if self.options.collect_only:
+            return
+        gil_at_start = gil_enabled()
+        sys.path.insert(0, str(self._submission.directory))
+        self._start_watchdog()
+        self._current, self._deadline = "<import>", time.monotonic() + self.options.test_timeout
+        self._submission.load()
+        self._current, self._deadline = None, None
+        self.writer.write(
+            event="session",
+            gil_enabled_at_start=gil_at_start,
+            gil_enabled_after_import=gil_enabled(),
+            import_error=self._submission.error,
+            python=sys.version.split()[0],
+            executable=sys.executable,
+        )
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        if not self.options.collect_only:
+            self.writer.write(event="end", gil_enabled=gil_enabled())
+
+    # -- per test --------------------------------------------------------------------------
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item: pytest.Item) -> None:
+        self.writer.write(event="start", nodeid=item.nodeid)
+        with self._watch_lock:
+            self._current = item.nodeid
+            self._deadline = time.monotonic() + self.options.test_timeout
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        nodeid = report.nodeid
+        if nodeid in self._reported:
+            return
+        outcome = None
+        if report.when == "setup" and report.failed:
+            outcome = "error"
+        elif report.when == "setup" and report.skipped:
+            outcome = "skipped"
+        elif report.when == "call":
+            outcome = report.outcome
+        elif report.when == "teardown" and report.failed:
+            outcome = "error"
+        if outcome is None:
+            return
+        if report.when == "call" or outcome != "passed":
+            self._reported.add(nodeid)
+        self.writer.write(
+            event="test",
+            nodeid=nodeid,
+            outcome=outcome,
+            duration=round(getattr(report, "duration", 0.0), 4),
+            message=self._message(report) if outcome != "passed" else "",
+        )
+
+    def pytest_runtest_logfinish(self, nodeid: str) -> None:
+        with self._watch_lock:
+            self._current, self._deadline = None, None
+
+    def _message(self, report: pytest.TestReport) -> str:
+        excinfo = getattr(report, "_grade_excinfo", None)
+        if excinfo is None:
+            return trim(report.longreprtext.strip().splitlines()[-1] if report.longreprtext else "")
+        return trim(format_failure(excinfo, self._submission.path))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+        outcome = yield
+        report = outcome.get_result()
+        if call.excinfo is not None:
+            report._grade_excinfo = call.excinfo.value
+
+    # -- time limit ------------------------------------------------------------------------
+
+    def _start_watchdog(self) -> None:
+        threading.Thread(target=self._watch, name="grade-watchdog", daemon=True).start()
+
+    def _watch(self) -> None:
+        while True:
+            time.sleep(0.05)
+            with self._watch_lock:
+                current, deadline = self._current, self._deadline
+            if current is not None and deadline is not None and time.monotonic() > deadline:
+                self.writer.write(
+                    event="timeout", nodeid=current, limit=self.options.test_timeout
+                )
+                os._exit(124)
+
+    # -- fixtures --------------------------------------------------------------------------
+
+    @pytest.fixture
+    def submission(self) -> ModuleType:
+        """The student's module as imported once for the session."""
+        if self._submission.module is None:
+            pytest.fail(self._submission.error or "the submission could not be imported", pytrace=False)
+        return self._submission.module
+
+    @pytest.fixture
+    def fresh_submission(self) -> Callable[[], ModuleType]:
+        """A factory that executes the student's source again: new classes, new state."""
+        if self._submission.module is None:
+            pytest.fail(self._submission.error or "the submission could not be imported", pytrace=False)
+        return self._submission.fresh
+
+    @pytest.fixture
+    def stress(self) -> Stress:
+        """Barrier start, rounds and latency, seeded by the run."""
+        return self._stress
+
+
+def format_failure(exc: BaseException, student_file: Path) -> str:
+    """A message for students: the assertion's own text, or the error and where in their file."""
+    if isinstance(exc, AssertionError):
+        text = str(exc).strip()
+        first = text.split("\nassert ")[0].strip() if text else ""
+        return first or "assertion failed"
+    if isinstance(exc, pytest.fail.Exception):
+        return str(exc)
+    where = student_location(exc.__traceback__, student_file)
+    prefix = f"{student_file.name}{where}: " if where else ""
+    return f"{prefix}{type(exc).__name__}: {exc}"
+
+
+def trim(text: str) -> str:
+    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 1] + "…"
+
+
+def parse_options(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="grade_child")
+    parser.add_argument("--records-fd", type=int, required=True)
+    parser.add_argument("--tests", required=True)
+    parser.add_argument("--submission", default="")
+    parser.add_argument("--module", default="")
+    parser.add_argument("--collect-only", action="store_true")
+    parser.add_argument("--threads", type=int, default=32)
+    parser.add_argument("--rounds", type=int, default=100)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--test-timeout", type=float, default=20.0)
+    parser.add_argument("nodeids", nargs="*")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> int:
+    options = parse_options(argv)
+    writer = RecordWriter(options.records_fd)
+    tests = Path(options.tests)
+    targets = [str(tests / nodeid) for nodeid in options.nodeids] or [str(tests)]
+    args = [
+        # The student's output goes straight to the parent, which caps it.
+        "-s",
+        "-p", "no:cacheprovider",
+        "-p", "no:randomly",
+        "-p", "no:xdist",
+        "--rootdir", str(tests),
+        "-c", str(tests / "pytest.ini") if (tests / "pytest.ini").exists() else os.devnull,
+        "--confcutdir", str(tests),
+        "-W", "ignore::pytest.PytestAssertRewriteWarning",
+        *(["--collect-only"] if options.collect_only else []),
+        *targets,
+    ]
+    os.chdir(tests)
+    # pytest's terminal report is of no use here and would mix with the student's output:
+    # its writer is bound to sys.stdout at configure time, so it gets /dev/null, and the
+    # plugin gives the student the real stdout back once pytest is configured.
+    plugin = GradePlugin(writer, options, real_stdout=sys.stdout)
+    sys.stdout = open(os.devnull, "w")
+    code = pytest.main(args, plugins=[plugin])
+    return int(code)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

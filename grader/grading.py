@@ -1,0 +1,120 @@
+"""The core: run a submission through every stage, in order, and return its `Result`.
+
+`grade submit`, `grade verify`, the batch and the tests all call `grade_submission`. It prints
+nothing; progress reaches the caller through `on_event` so the shell decides how to show it.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from grader.catalog import Challenge, Limits
+from grader.errors import SubmissionPathError
+from grader.runner import StressSettings, TestOutcome, collect_tests, run_suite
+from grader.runtime import Runtime
+from grader.sandbox import SandboxLevel, build_workspace, detect_sandbox
+from grader.scoring import InterpreterInfo, Result, score
+from grader.static import check_types
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Sent to `on_event`: the suite's size once known, then each finished test."""
+
+    total: int
+    outcome: TestOutcome | None = None
+
+
+def grade_submission(
+    *,
+    submission: Path,
+    challenge: Challenge,
+    runtime: Runtime,
+    seed: int | None = None,
+    limits: Limits | None = None,
+    sandbox: SandboxLevel | None = None,
+    on_event: Callable[[Progress], None] = lambda _: None,
+) -> Result:
+    """Grade one submission: a folder holding the challenge's module, or the module file itself."""
+    submission = _check_submission(submission)
+    limits = limits or challenge.limits
+    challenge = replace(challenge, limits=limits)
+    level = sandbox or detect_sandbox()
+    stress = StressSettings(
+        threads=challenge.stress.threads,
+        rounds=challenge.stress.rounds,
+        seed=seed if seed is not None else random.SystemRandom().randrange(1, 2**31),
+    )
+    started = time.monotonic()
+    scratch = Path(tempfile.mkdtemp(prefix="grade-"))
+    try:
+        workspace = build_workspace(submission=submission, challenge=challenge, into=scratch / "ws")
+        collected = collect_tests(challenge, runtime, workspace)
+        total = len(collected) + len(challenge.static_checks)
+        on_event(Progress(total=total))
+
+        static_outcomes: tuple[TestOutcome, ...] = ()
+
+        def run_static() -> None:
+            nonlocal static_outcomes
+            static_outcomes = check_types(challenge, workspace.submission)
+            for outcome in static_outcomes:
+                on_event(Progress(total=total, outcome=outcome))
+
+        static_thread = threading.Thread(target=run_static, name="grade-static", daemon=True)
+        static_thread.start()
+        execution = run_suite(
+            challenge=challenge,
+            runtime=runtime,
+            workspace=workspace,
+            collected=collected,
+            stress=stress,
+            level=level,
+            wall_seconds=limits.wall_seconds,
+            test_seconds=limits.test_seconds,
+            on_outcome=lambda outcome: on_event(Progress(total=total, outcome=outcome)),
+        )
+        static_thread.join()
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+    gil_after_import = execution.gil_enabled_after_import
+    gil_disabled = runtime.gil_disabled and gil_after_import is not True and (
+        execution.gil_enabled_at_end is not True
+    )
+    notes = list(f"skipped {entry}" for entry in workspace.skipped)
+    if runtime.gil_disabled and gil_after_import:
+        notes.append(
+            f"importing {challenge.submission_file} turned the GIL back on: races may go unseen"
+        )
+    if execution.output_truncated:
+        notes.append(f"the submission's output was cut at {limits.output_kb} KB")
+    interpreter = InterpreterInfo(
+        executable=str(runtime.base_executable),
+        version=runtime.version,
+        free_threaded_build=runtime.free_threaded_build,
+        gil_disabled=gil_disabled,
+    )
+    return score(
+        challenge=challenge,
+        execution=execution,
+        static_outcomes=static_outcomes,
+        interpreter=interpreter,
+        stress=stress,
+        sandbox=str(level),
+        duration_s=time.monotonic() - started,
+        extra_notes=tuple(notes),
+    )
+
+
+def _check_submission(path: Path) -> Path:
+    if not path.exists():
+        raise SubmissionPathError(f"{path}: no such file or folder: pass the folder holding your solution")
+    return path.resolve()

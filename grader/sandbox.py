@@ -1,0 +1,278 @@
+"""Sandbox stage: build a fresh workspace and run one child process under limits -> `ChildRun`.
+
+The workspace holds a copy of the submission (regular files only: symlinks are not followed),
+a copy of the hidden tests and the child launcher. The child runs in bubblewrap where it works
+(read-only system, private /tmp, no network, own pid namespace, dies with its parent) and under
+rlimits always. Its records arrive on a pipe of their own; its stdout and stderr are drained
+and capped, so a flood costs the grader no more than the cap. This stage never interprets
+records: it only carries them.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from grader.catalog import Challenge, Limits, project_root
+
+CHILD_LAUNCHER = Path(__file__).parent / "child" / "grade_child.py"
+SKIPPED_NAMES = {".git", "__pycache__", ".grade.toml", ".mypy_cache", ".pytest_cache", ".venv"}
+MAX_SUBMISSION_BYTES = 8 * 1024 * 1024
+MAX_RECORD_BYTES = 256 * 1024
+MAX_RECORDS = 20_000
+
+
+class SandboxLevel(StrEnum):
+    BUBBLEWRAP = "bubblewrap"
+    LIMITS_ONLY = "limits only"
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    root: Path
+    submission: Path
+    tests: Path
+    launcher: Path
+    skipped: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChildRun:
+    """What one child process left behind: its records, how it ended, what it printed."""
+
+    records: tuple[dict, ...]
+    exit_code: int | None
+    timed_out: bool
+    output: str
+    output_truncated: bool
+    duration_s: float
+
+
+@functools.cache
+def detect_sandbox() -> SandboxLevel:
+    """bubblewrap if it can start a namespace here (it cannot inside another sandbox)."""
+    bwrap = shutil.which("bwrap")
+    if not bwrap:
+        return SandboxLevel.LIMITS_ONLY
+    try:
+        done = subprocess.run(
+            [bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+             "--unshare-all", "--die-with-parent", "--new-session", "true"],
+            capture_output=True, timeout=10, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return SandboxLevel.LIMITS_ONLY
+    return SandboxLevel.BUBBLEWRAP if done.returncode == 0 else SandboxLevel.LIMITS_ONLY
+
+
+def build_workspace(*, submission: Path, challenge: Challenge, into: Path) -> Workspace:
+    """Copy the submission's regular files and the hidden tests into a fresh folder."""
+    root = into
+    submission_copy = root / "submission"
+    tests_copy = root / "tests"
+    child_dir = root / "child"
+    submission_copy.mkdir(parents=True)
+    skipped = _copy_submission(submission, submission_copy)
+    shutil.copytree(challenge.tests_dir, tests_copy, ignore=shutil.ignore_patterns("__pycache__"))
+    child_dir.mkdir()
+    shutil.copy2(CHILD_LAUNCHER, child_dir / CHILD_LAUNCHER.name)
+    return Workspace(
+        root=root,
+        submission=submission_copy,
+        tests=tests_copy,
+        launcher=child_dir / CHILD_LAUNCHER.name,
+        skipped=tuple(skipped),
+    )
+
+
+def _copy_submission(source: Path, target: Path) -> list[str]:
+    """Copy regular files only; a symlink could point at the hidden tests or anywhere else."""
+    skipped: list[str] = []
+    total = 0
+    files = [source] if source.is_file() else sorted(source.rglob("*"))
+    base = source.parent if source.is_file() else source
+    for path in files:
+        relative = path.relative_to(base)
+        if any(part in SKIPPED_NAMES for part in relative.parts):
+            continue
+        if path.is_symlink():
+            skipped.append(f"{relative} (a symlink: not followed)")
+            continue
+        if path.is_dir():
+            continue
+        if not path.is_file():
+            skipped.append(f"{relative} (not a regular file)")
+            continue
+        size = path.stat().st_size
+        if total + size > MAX_SUBMISSION_BYTES:
+            skipped.append(f"{relative} (over the {MAX_SUBMISSION_BYTES // 2**20} MB submission limit)")
+            continue
+        total += size
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, destination)
+    return skipped
+
+
+def run_child(
+    *,
+    command: Sequence[str],
+    workspace: Workspace,
+    limits: Limits,
+    level: SandboxLevel,
+    timeout_s: float,
+    on_record: Callable[[dict], None] = lambda _: None,
+) -> ChildRun:
+    """Run `command` (the launcher's argv, `{fd}` standing for the records descriptor)."""
+    read_fd, write_fd = os.pipe()
+    argv = [part.replace("{fd}", str(write_fd)) for part in command]
+    if level is SandboxLevel.BUBBLEWRAP:
+        argv = _bubblewrap_argv(workspace) + argv
+    started = time.monotonic()
+    try:
+        process = subprocess.Popen(
+            argv,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            cwd=workspace.root,
+            env=_child_environment(workspace),
+            pass_fds=(write_fd,),
+            start_new_session=True,
+            preexec_fn=functools.partial(_apply_limits, limits),
+        )
+    finally:
+        os.close(write_fd)
+    records: list[dict] = []
+    record_reader = threading.Thread(
+        target=_read_records, args=(read_fd, records, on_record), daemon=True
+    )
+    output = _CappedOutput(limits.output_kb * 1024)
+    output_reader = threading.Thread(target=output.drain, args=(process.stdout,), daemon=True)
+    record_reader.start()
+    output_reader.start()
+    timed_out = False
+    try:
+        process.wait(timeout=max(0.1, timeout_s))
+    except subprocess.TimeoutExpired:
+        timed_out = True
+    finally:
+        _kill_group(process)
+    process.wait()
+    record_reader.join(timeout=5)
+    output_reader.join(timeout=5)
+    return ChildRun(
+        records=tuple(records),
+        exit_code=None if timed_out else process.returncode,
+        timed_out=timed_out,
+        output=output.text(),
+        output_truncated=output.truncated,
+        duration_s=time.monotonic() - started,
+    )
+
+
+def _bubblewrap_argv(workspace: Workspace) -> list[str]:
+    root = str(workspace.root)
+    hidden = [project_root() / "challenges", project_root() / "solutions"]
+    argv = [
+        "bwrap",
+        "--ro-bind", "/", "/",
+        "--dev", "/dev",
+        "--proc", "/proc",
+        "--tmpfs", "/tmp",
+    ]
+    for path in hidden:
+        if path.is_dir():
+            argv += ["--tmpfs", str(path)]
+    argv += [
+        "--bind", root, root,
+        "--chdir", root,
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--",
+    ]
+    return argv
+
+
+def _child_environment(workspace: Workspace) -> dict[str, str]:
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(workspace.root),
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONUNBUFFERED": "1",
+        "TMPDIR": "/tmp",
+    }
+
+
+def _apply_limits(limits: Limits) -> None:
+    """Runs in the child between fork and exec; the limits hold for everything it starts."""
+    cpu = int(limits.wall_seconds) + 5
+    settings = {
+        resource.RLIMIT_CPU: (cpu, cpu + 5),
+        resource.RLIMIT_AS: (limits.memory_mb * 2**20,) * 2,
+        resource.RLIMIT_FSIZE: (limits.file_size_mb * 2**20,) * 2,
+        resource.RLIMIT_NOFILE: (limits.open_files,) * 2,
+        resource.RLIMIT_CORE: (0, 0),
+        resource.RLIMIT_NPROC: (limits.processes,) * 2,
+    }
+    for kind, value in settings.items():
+        try:
+            resource.setrlimit(kind, value)
+        except (ValueError, OSError):
+            pass  # a limit the platform refuses; the others still apply
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _read_records(fd: int, records: list[dict], on_record: Callable[[dict], None]) -> None:
+    with os.fdopen(fd, "rb") as stream:
+        for line in stream:
+            if len(records) >= MAX_RECORDS:
+                continue  # keep draining so the child never blocks on a full pipe
+            if len(line) > MAX_RECORD_BYTES:
+                continue
+            try:
+                record = json.loads(line)
+            except (json.JSONDecodeError, UnicodeDecodeError):
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+                on_record(record)
+
+
+class _CappedOutput:
+    """Keeps the first `cap` bytes of a stream and drains the rest unread."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.kept = bytearray()
+        self.truncated = False
+
+    def drain(self, stream) -> None:  # type: ignore[no-untyped-def]
+        while chunk := stream.read1(65536):
+            room = self.cap - len(self.kept)
+            if room > 0:
+                self.kept += chunk[:room]
+            if len(chunk) > room:
+                self.truncated = True
+
+    def text(self) -> str:
+        return self.kept.decode("utf-8", errors="replace")

@@ -1,0 +1,154 @@
+"""Scoring stage: challenge + collected tests + outcomes -> `Result`. Pure: no I/O.
+
+The rule, in one place: a group's points are shared equally by its tests (pytest tests from
+`tests/test_<group>.py` and static checks naming the group); a test scores its share only if it
+passed. A test the parent collected but no child reported on scores zero. `passed` means full
+marks: every test passed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from grader.catalog import Challenge
+from grader.runner import Execution, Status, StressSettings, TestOutcome
+
+RESULT_SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class TestResult:
+    __test__ = False  # a result, not a test class for pytest to collect
+
+    name: str
+    group: str
+    status: Status
+    score: float
+    max_score: float
+    duration_s: float
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupResult:
+    id: str
+    title: str
+    score: float
+    max_score: float
+    hint: str
+    tests: tuple[TestResult, ...]
+
+    @property
+    def passed(self) -> bool:
+        return all(test.status is Status.PASSED for test in self.tests)
+
+
+@dataclass(frozen=True, slots=True)
+class InterpreterInfo:
+    executable: str
+    version: str
+    free_threaded_build: bool
+    gil_disabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """The one object every report renders."""
+
+    challenge: str
+    title: str
+    score: float
+    max_score: float
+    groups: tuple[GroupResult, ...]
+    interpreter: InterpreterInfo
+    stress: StressSettings
+    sandbox: str
+    duration_s: float
+    notes: tuple[str, ...]
+    output: str
+    output_truncated: bool
+
+    @property
+    def passed(self) -> bool:
+        return all(group.passed for group in self.groups)
+
+    @property
+    def tests(self) -> tuple[TestResult, ...]:
+        return tuple(test for group in self.groups for test in group.tests)
+
+
+def group_of(nodeid: str) -> str:
+    """`test_concurrency.py::test_x` -> `concurrency`; static checks carry their group apart."""
+    module = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+    return module.removeprefix("test_").removesuffix(".py")
+
+
+def short_name(nodeid: str) -> str:
+    return nodeid.split("::", 1)[1] if "::" in nodeid else nodeid
+
+
+def score(
+    *,
+    challenge: Challenge,
+    execution: Execution,
+    static_outcomes: tuple[TestOutcome, ...],
+    interpreter: InterpreterInfo,
+    stress: StressSettings,
+    sandbox: str,
+    duration_s: float,
+    extra_notes: tuple[str, ...] = (),
+) -> Result:
+    static_groups = {f"static::{check.name}": check.group for check in challenge.static_checks}
+    members: dict[str, list[tuple[str, TestOutcome]]] = {group.id: [] for group in challenge.groups}
+    for outcome in (*execution.outcomes, *static_outcomes):
+        group = static_groups.get(outcome.nodeid) or group_of(outcome.nodeid)
+        members.setdefault(group, []).append((group, outcome))
+
+    groups = []
+    for group in challenge.groups:
+        tests = members.get(group.id, [])
+        share = group.points / len(tests) if tests else 0.0
+        results = tuple(
+            TestResult(
+                name=short_name(outcome.nodeid),
+                group=group.id,
+                status=outcome.status,
+                score=share if outcome.status is Status.PASSED else 0.0,
+                max_score=share,
+                duration_s=outcome.duration_s,
+                message=outcome.message,
+            )
+            for _, outcome in tests
+        )
+        earned = group.points if results and all(t.status is Status.PASSED for t in results) else (
+            sum(test.score for test in results)
+        )
+        groups.append(
+            GroupResult(
+                id=group.id,
+                title=group.title,
+                score=round(earned, 2),
+                max_score=group.points,
+                hint=group.hint,
+                tests=results,
+            )
+        )
+    notes = list(extra_notes) + list(execution.notes)
+    strays = sorted(set(members) - {group.id for group in challenge.groups})
+    if strays:
+        notes.append(f"tests outside any group were not scored: {', '.join(strays)}")
+    total = round(sum(group.score for group in groups), 2)
+    return Result(
+        challenge=challenge.id,
+        title=challenge.title,
+        score=total,
+        max_score=challenge.max_score,
+        groups=tuple(groups),
+        interpreter=interpreter,
+        stress=stress,
+        sandbox=sandbox,
+        duration_s=round(duration_s, 3),
+        notes=tuple(notes),
+        output=execution.output,
+        output_truncated=execution.output_truncated,
+    )
