@@ -26,7 +26,7 @@ from grader.grading import grade_submission
 from grader.report.json_format import render_json
 from grader.report.scorecard import points, render_scorecard
 from grader.runtime import candidate_interpreters, find_runtime, probe_interpreter, provision_runtime
-from grader.sandbox import detect_sandbox
+from grader.sandbox import detect_sandbox, ensure_bubblewrap
 from grader.scoring import Result
 from grader.starter import start_challenge, workspace_challenge
 from grader.verify import Cell, verify_challenge
@@ -205,6 +205,7 @@ def setup_command() -> None:
     runtime = provision_runtime(log=lambda line: out.print(line))
     if not runtime.gil_disabled:
         raise GradeError(f"{runtime.base_executable} runs with the GIL enabled; setup did not finish")
+    ensure_bubblewrap(log=lambda line: out.print(line))
     out.print(f"sandbox: {detect_sandbox()}")
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import io
 import json
 import os
 import random
 import sys
 import threading
 import time
+import tokenize
 import traceback
 from pathlib import Path
 from types import ModuleType
@@ -71,6 +73,9 @@ class Submission:
         if not self.path.is_file():
             self.error = f"{self.path.name} not found in the submission"
             return
+        self.error = unreadable_source(self.path)
+        if self.error:
+            return
         try:
             self.module = self._execute(self.module_name)
         except BaseException as exc:  # the student's import can raise anything, even SystemExit
@@ -92,6 +97,20 @@ class Submission:
             sys.modules.pop(name, None)
             raise
         return module
+
+
+def unreadable_source(path: Path) -> str | None:
+    """Why a file cannot be Python source at all, before the interpreter says it less clearly."""
+    data = path.read_bytes()
+    if b"\0" in data:
+        return f"{path.name}: not Python source (a binary file: it contains null bytes)"
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        line = data[: getattr(exc, "start", 0)].count(b"\n") + 1
+        return f"{path.name}: not UTF-8 text (undecodable byte at line {line}); save it as UTF-8"
+    return None
 
 
 def describe_import_error(exc: BaseException, path: Path) -> str:

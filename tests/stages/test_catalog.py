@@ -1,0 +1,69 @@
+from pathlib import Path
+
+import pytest
+
+from grader.catalog import list_challenges, load_challenge
+from grader.errors import ChallengeError
+
+
+def test_the_flagship_challenge_loads_with_groups_worth_one_hundred_points():
+    challenge = load_challenge("notification-pipeline")
+    assert challenge.module == "pipeline"
+    assert challenge.max_score == 100
+    assert challenge.requires_free_threading
+    assert {check.group for check in challenge.static_checks} <= {g.id for g in challenge.groups}
+
+
+def test_every_shipped_challenge_has_a_statement_a_starter_and_a_reference():
+    root = Path(__file__).resolve().parents[2]
+    for challenge in list_challenges():
+        assert challenge.statement.is_file(), challenge.id
+        assert (root / "starter" / challenge.id).is_dir(), challenge.id
+        assert (root / "solutions" / challenge.id / "reference").is_dir(), challenge.id
+
+
+def test_an_unknown_challenge_is_refused_with_the_known_ids(tiny_home):
+    with pytest.raises(ChallengeError, match="unknown challenge 'nope'.*tiny"):
+        load_challenge("nope")
+
+
+def _home_with(tmp_path: Path, monkeypatch, manifest: str) -> None:
+    challenge = tmp_path / "challenges" / "broken"
+    (challenge / "tests").mkdir(parents=True)
+    (challenge / "tests" / "test_basics.py").write_text("def test_x():\n    pass\n")
+    (challenge / "challenge.toml").write_text(manifest)
+    monkeypatch.setenv("GRADE_HOME", str(tmp_path))
+
+
+def test_a_manifest_that_is_not_toml_is_refused_naming_the_file(tmp_path, monkeypatch):
+    _home_with(tmp_path, monkeypatch, "title = \n")
+    with pytest.raises(ChallengeError, match=r"challenge\.toml: not valid TOML"):
+        load_challenge("broken")
+
+
+def test_a_group_without_tests_or_static_checks_is_refused(tmp_path, monkeypatch):
+    _home_with(tmp_path, monkeypatch, """
+title = "Broken"
+module = "m"
+[[groups]]
+id = "ghost"
+title = "Nothing checks this"
+points = 5
+""")
+    with pytest.raises(ChallengeError, match="group 'ghost' has neither"):
+        load_challenge("broken")
+
+
+def test_an_unknown_limit_is_refused_with_the_allowed_keys(tmp_path, monkeypatch):
+    _home_with(tmp_path, monkeypatch, """
+title = "Broken"
+module = "m"
+[limits]
+wall_secs = 5
+[[groups]]
+id = "basics"
+title = "Basics"
+points = 5
+""")
+    with pytest.raises(ChallengeError, match=r"\[limits\] has unknown keys \['wall_secs'\]"):
+        load_challenge("broken")
