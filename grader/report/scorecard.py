@@ -77,25 +77,25 @@ def _header(result: Result) -> RenderableType:
 
 
 def _table(result: Result) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
-    table.add_column("requirement / test")
-    table.add_column("status")
-    table.add_column("points", justify="right")
-    table.add_column("time", justify="right")
+    table = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    table.add_column("requirement / test", no_wrap=True, overflow="ellipsis", ratio=1)
+    table.add_column("points", justify="right", no_wrap=True, width=11)
+    table.add_column("time", justify="right", no_wrap=True, width=7)
     for group in result.groups:
         style = "green" if group.passed else "red"
         table.add_row(
-            Text(f"{group.title}", style=f"bold {style}"),
-            Text(group.id, style="dim"),
+            Text.assemble((group.title, f"bold {style}"), (f"  {group.id}", "dim")),
             Text(f"{points(group.score)}/{points(group.max_score)}", style=f"bold {style}"),
             "",
-            end_section=False,
         )
         for test in group.tests:
             mark, colour = MARKS[test.status]
+            name = Text(f"  {mark} ", style=colour)
+            name.append(test.name, style="" if test.status is Status.PASSED else colour)
+            if test.status is not Status.PASSED:
+                name.append(f"  {test.status}", style=f"bold {colour}")
             table.add_row(
-                Text(f"  {mark} {test.name}", style=colour if test.status is not Status.PASSED else ""),
-                Text(str(test.status), style=colour),
+                name,
                 f"{points(test.score)}/{points(test.max_score)}",
                 f"{test.duration_s:.2f}s",
             )
