@@ -97,7 +97,7 @@ class Challenge:
 def project_root() -> Path:
     """Where challenges/, starter/ and solutions/ live: $GRADE_HOME or the source checkout."""
     configured = os.environ.get("GRADE_HOME")
-    return Path(configured) if configured else Path(__file__).resolve().parent.parent
+    return Path(configured).resolve() if configured else Path(__file__).resolve().parent.parent
 
 
 def challenges_dir() -> Path:

@@ -22,6 +22,7 @@ from grader.runtime import Runtime
 from grader.sandbox import SandboxLevel, build_workspace, detect_sandbox
 from grader.scoring import InterpreterInfo, Result, score
 from grader.static import check_types
+from grader.tamper import scan_submission
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,7 @@ def grade_submission(
     scratch = Path(tempfile.mkdtemp(prefix="grade-"))
     try:
         workspace = build_workspace(submission=submission, challenge=challenge, into=scratch / "ws")
+        reaching = scan_submission(workspace.submission)
         collected = collect_tests(challenge, runtime, workspace)
         total = len(collected) + len(challenge.static_checks)
         on_event(Progress(total=total))
@@ -111,6 +113,7 @@ def grade_submission(
         sandbox=str(level),
         duration_s=time.monotonic() - started,
         extra_notes=tuple(notes),
+        tamper_evidence=tuple(f"the source reaches into the grader: {finding}" for finding in reaching),
     )
 
 

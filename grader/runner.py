@@ -20,7 +20,8 @@ from pathlib import Path
 from grader.catalog import Challenge
 from grader.errors import ChallengeError
 from grader.runtime import Runtime, cache_dir
-from grader.sandbox import SandboxLevel, Workspace, run_child
+from grader.sandbox import SandboxLevel, Workspace, refresh_tests, run_child
+from grader.tamper import contradictions, plant_canaries
 
 
 class Status(StrEnum):
@@ -60,6 +61,7 @@ class Execution:
     output_truncated: bool
     children: int
     notes: tuple[str, ...]
+    tamper_evidence: tuple[str, ...]
 
 
 class SuiteError(ChallengeError):
@@ -111,7 +113,7 @@ def _launcher_command(
     nodeids: tuple[str, ...] = (),
 ) -> list[str]:
     command = [
-        str(runtime.executable), "-I", str(workspace.launcher),
+        str(runtime.executable), "-I", "-B", str(workspace.launcher),
         "--records-fd", "{fd}",
         "--tests", str(workspace.tests),
     ]
@@ -151,6 +153,7 @@ def run_suite(
     truncated = False
     children = 0
     known = set(collected)
+    evidence: list[str] = []
 
     def owed() -> tuple[str, ...]:
         return tuple(nodeid for nodeid in collected if nodeid not in outcomes)
@@ -181,10 +184,13 @@ def run_suite(
                 started_here.append(record["nodeid"])
             record_outcome(record)
 
+        refresh_tests(workspace, challenge)
+        canaries = plant_canaries(workspace.tests, seed=stress.seed)
+        targets = owed() + tuple(canary.nodeid for canary in canaries) if children > 1 else ()
         run = run_child(
             command=_launcher_command(
                 runtime, workspace, module=challenge.module, stress=stress,
-                test_timeout=test_seconds, nodeids=owed() if children > 1 else (),
+                test_timeout=test_seconds, nodeids=targets,
             ),
             workspace=workspace,
             limits=challenge.limits,
@@ -194,6 +200,7 @@ def run_suite(
         )
         output_parts.append(run.output)
         truncated = truncated or run.output_truncated
+        evidence.extend(contradictions(run.records, canaries))
         for record in run.records:
             if record.get("event") == "session" and not session:
                 session = record
@@ -245,6 +252,7 @@ def run_suite(
         output_truncated=truncated,
         children=children,
         notes=tuple(notes),
+        tamper_evidence=tuple(dict.fromkeys(evidence)),
     )
 
 

@@ -28,6 +28,7 @@ from grader.catalog import Challenge, Limits, project_root
 
 CHILD_LAUNCHER = Path(__file__).parent / "child" / "grade_child.py"
 SKIPPED_NAMES = {".git", "__pycache__", ".grade.toml", ".mypy_cache", ".pytest_cache", ".venv"}
+NATIVE_SUFFIXES = {".so", ".pyd", ".dylib", ".dll"}
 MAX_SUBMISSION_BYTES = 8 * 1024 * 1024
 MAX_RECORD_BYTES = 256 * 1024
 MAX_RECORDS = 20_000
@@ -102,16 +103,23 @@ def build_workspace(*, submission: Path, challenge: Challenge, into: Path) -> Wo
     child_dir = root / "child"
     submission_copy.mkdir(parents=True)
     skipped = _copy_submission(submission, submission_copy)
-    shutil.copytree(challenge.tests_dir, tests_copy, ignore=shutil.ignore_patterns("__pycache__"))
     child_dir.mkdir()
     shutil.copy2(CHILD_LAUNCHER, child_dir / CHILD_LAUNCHER.name)
-    return Workspace(
+    workspace = Workspace(
         root=root,
         submission=submission_copy,
         tests=tests_copy,
         launcher=child_dir / CHILD_LAUNCHER.name,
         skipped=tuple(skipped),
     )
+    refresh_tests(workspace, challenge)
+    return workspace
+
+
+def refresh_tests(workspace: Workspace, challenge: Challenge) -> None:
+    """A fresh copy of the hidden suite: the child deletes its copy once it has collected it."""
+    shutil.rmtree(workspace.tests, ignore_errors=True)
+    shutil.copytree(challenge.tests_dir, workspace.tests, ignore=shutil.ignore_patterns("__pycache__"))
 
 
 def _copy_submission(source: Path, target: Path) -> list[str]:
@@ -131,6 +139,9 @@ def _copy_submission(source: Path, target: Path) -> list[str]:
             continue
         if not path.is_file():
             skipped.append(f"{relative} (not a regular file)")
+            continue
+        if path.suffix in NATIVE_SUFFIXES or ".so." in path.name:
+            skipped.append(f"{relative} (native code is not accepted)")
             continue
         size = path.stat().st_size
         if total + size > MAX_SUBMISSION_BYTES:

@@ -2,8 +2,8 @@
 
 The rule, in one place: a group's points are shared equally by its tests (pytest tests from
 `tests/test_<group>.py` and static checks naming the group); a test scores its share only if it
-passed. A test the parent collected but no child reported on scores zero. `passed` means full
-marks: every test passed.
+passed. A test the parent collected but no child reported on scores zero. A run with any
+evidence of tampering scores zero, whatever its records claim. `passed` means full marks.
 """
 
 from __future__ import annotations
@@ -67,10 +67,15 @@ class Result:
     notes: tuple[str, ...]
     output: str
     output_truncated: bool
+    tamper_evidence: tuple[str, ...] = ()
+
+    @property
+    def tampered(self) -> bool:
+        return bool(self.tamper_evidence)
 
     @property
     def passed(self) -> bool:
-        return all(group.passed for group in self.groups)
+        return not self.tampered and all(group.passed for group in self.groups)
 
     @property
     def tests(self) -> tuple[TestResult, ...]:
@@ -97,6 +102,7 @@ def score(
     sandbox: str,
     duration_s: float,
     extra_notes: tuple[str, ...] = (),
+    tamper_evidence: tuple[str, ...] = (),
 ) -> Result:
     static_groups = {f"static::{check.name}": check.group for check in challenge.static_checks}
     members: dict[str, list[tuple[str, TestOutcome]]] = {group.id: [] for group in challenge.groups}
@@ -104,6 +110,7 @@ def score(
         group = static_groups.get(outcome.nodeid) or group_of(outcome.nodeid)
         members.setdefault(group, []).append((group, outcome))
 
+    evidence = tuple(dict.fromkeys((*tamper_evidence, *execution.tamper_evidence)))
     groups = []
     for group in challenge.groups:
         tests = members.get(group.id, [])
@@ -113,16 +120,19 @@ def score(
                 name=short_name(outcome.nodeid),
                 group=group.id,
                 status=outcome.status,
-                score=share if outcome.status is Status.PASSED else 0.0,
+                score=share if outcome.status is Status.PASSED and not evidence else 0.0,
                 max_score=share,
                 duration_s=outcome.duration_s,
                 message=outcome.message,
             )
             for _, outcome in tests
         )
-        earned = group.points if results and all(t.status is Status.PASSED for t in results) else (
-            sum(test.score for test in results)
-        )
+        if evidence:
+            earned = 0.0
+        elif results and all(test.status is Status.PASSED for test in results):
+            earned = group.points  # exact, whatever the shares add up to in floating point
+        else:
+            earned = sum(test.score for test in results)
         groups.append(
             GroupResult(
                 id=group.id,
@@ -151,4 +161,5 @@ def score(
         notes=tuple(notes),
         output=execution.output,
         output_truncated=execution.output_truncated,
+        tamper_evidence=evidence,
     )

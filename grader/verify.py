@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -90,19 +91,28 @@ def verify_challenge(
     *,
     runs: int = 5,
     only: tuple[str, ...] = (),
+    jobs: int = 1,
     on_result: Callable[[Solution, int, Result], None] = lambda *_: None,
 ) -> Verification:
+    """Grade each solution `runs` times, `jobs` gradings at a time (each is its own process)."""
     solutions = [s for s in find_solutions(challenge) if not only or s.name in only]
     group_ids = tuple(group.id for group in challenge.groups)
-    verdicts = []
-    for solution in solutions:
-        results = []
-        for run in range(runs):
-            result = grade_submission(submission=solution.path, challenge=challenge, runtime=runtime)
-            on_result(solution, run, result)
-            results.append(result)
-        verdicts.append(_judge(solution, group_ids, results))
-    return Verification(challenge.id, runs, group_ids, tuple(verdicts))
+
+    def grade(solution: Solution, run: int) -> Result:
+        result = grade_submission(submission=solution.path, challenge=challenge, runtime=runtime)
+        on_result(solution, run, result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {
+            solution.name: [pool.submit(grade, solution, run) for run in range(runs)]
+            for solution in solutions
+        }
+        verdicts = tuple(
+            _judge(solution, group_ids, [future.result() for future in futures[solution.name]])
+            for solution in solutions
+        )
+    return Verification(challenge.id, runs, group_ids, verdicts)
 
 
 def _judge(solution: Solution, group_ids: tuple[str, ...], results: list[Result]) -> SolutionVerdict:

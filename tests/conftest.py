@@ -9,7 +9,7 @@ import pytest
 from grader.catalog import Challenge, load_challenge
 from grader.runtime import Runtime, find_runtime
 
-collect_ignore = ["fixtures"]
+collect_ignore = ["fixtures", "hostile/attacks"]
 
 TESTS = Path(__file__).parent
 FIXTURES = TESTS / "fixtures"

@@ -17,7 +17,9 @@ import importlib.util
 import io
 import json
 import os
+import queue
 import random
+import shutil
 import sys
 import threading
 import time
@@ -156,6 +158,7 @@ class Stress:
         self.join_timeout = join_timeout
         self._random = random.Random(seed)
         self.latencies = (0.001, 0.002, 0.004)
+        self._crew: _Crew | None = None
 
     def latency(self, round_index: int) -> float:
         base = self.latencies[round_index % len(self.latencies)]
@@ -164,50 +167,198 @@ class Stress:
     def run(self, work: Callable[[int], Any], threads: int | None = None) -> list[Any]:
         """Run work(i) on `threads` threads released together; return results in index order."""
         count = threads or self.threads
-        barrier = threading.Barrier(count)
-        results: list[Any] = [None] * count
-        errors: list[tuple[int, BaseException]] = []
-
-        def body(index: int) -> None:
-            try:
-                barrier.wait(timeout=self.join_timeout)
-                results[index] = work(index)
-            except threading.BrokenBarrierError:
-                pass
-            except BaseException as exc:
-                errors.append((index, exc))
-                barrier.abort()
-
-        workers = [threading.Thread(target=body, args=(i,), daemon=True) for i in range(count)]
+        if self._crew is None or self._crew.size != count:
+            self._crew = _Crew(count)
+        job = _Job(work, count, self.join_timeout)
         previous = sys.getswitchinterval()
         sys.setswitchinterval(1e-6)
         try:
-            started = 0
-            try:
-                for worker in workers:
-                    worker.start()
-                    started += 1
-            except RuntimeError:
-                barrier.abort()  # could not start every thread: release the ones waiting
-                raise
-            deadline = time.monotonic() + self.join_timeout
-            for worker in workers[:started]:
-                worker.join(max(0.0, deadline - time.monotonic()))
+            finished = self._crew.perform(job)
         finally:
             sys.setswitchinterval(previous)
-        if any(worker.is_alive() for worker in workers):
+        if not finished:
+            self._crew = None  # some of its threads are stuck in the student's code
             raise AssertionError(
                 f"threads still running after {self.join_timeout:.0f} s: possible deadlock"
             )
-        if errors:
-            index, first = errors[0]
-            others = f" (and {len(errors) - 1} more threads failed)" if len(errors) > 1 else ""
+        if job.errors:
+            index, first = job.errors[0]
+            others = f" (and {len(job.errors) - 1} more threads failed)" if len(job.errors) > 1 else ""
             raise AssertionError(
                 f"thread {index} raised {type(first).__name__}: {first}{others}"
             ) from first
-        if barrier.broken:
+        if job.start.broken:
             raise AssertionError("the threads could not all be started together")
-        return results
+        return job.results
+
+
+class _Job:
+    """One round: every worker waits on `start`, runs the work, then meets the others at `done`."""
+
+    def __init__(self, work: Callable[[int], Any], size: int, timeout: float) -> None:
+        self.work = work
+        self.timeout = timeout
+        self.start = threading.Barrier(size)
+        self.done = threading.Barrier(size + 1)
+        self.results: list[Any] = [None] * size
+        self.errors: list[tuple[int, BaseException]] = []
+
+    def run(self, index: int) -> None:
+        try:
+            self.start.wait(timeout=self.timeout)
+            self.results[index] = self.work(index)
+        except threading.BrokenBarrierError:
+            pass
+        except BaseException as exc:  # the student's code may raise anything; report it
+            self.errors.append((index, exc))
+        try:
+            self.done.wait(timeout=self.timeout)
+        except threading.BrokenBarrierError:
+            pass
+
+
+class _Crew:
+    """Worker threads kept between rounds: starting 32 fresh threads costs ~13 ms a round on
+    two cores, which dwarfs the race being provoked. Waiting on a barrier, kept threads are
+    released together exactly as fresh ones would be."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._inboxes: list[queue.SimpleQueue[_Job]] = [queue.SimpleQueue() for _ in range(size)]
+        for index in range(size):
+            threading.Thread(
+                target=self._serve, args=(index,), name=f"grade-stress-{index}", daemon=True
+            ).start()
+
+    def _serve(self, index: int) -> None:
+        while True:
+            self._inboxes[index].get().run(index)
+
+    def perform(self, job: _Job) -> bool:
+        """Hand the job to every worker; False if they did not all finish in time."""
+        for inbox in self._inboxes:
+            inbox.put(job)
+        try:
+            job.done.wait(timeout=job.timeout)
+        except threading.BrokenBarrierError:
+            return False
+        return True
+
+
+# ---------------------------------------------------------------------------------------------
+# The guard: an audit hook and an integrity check
+# ---------------------------------------------------------------------------------------------
+
+# What a solution never needs. Blocked: the operation raises in the student's code.
+BLOCKED_EVENTS = {
+    "os.fork": "start processes",
+    "os.forkpty": "start processes",
+    "os.system": "start processes",
+    "os.exec": "start processes",
+    "os.posix_spawn": "start processes",
+    "os.spawn": "start processes",
+    "subprocess.Popen": "start processes",
+    "pty.spawn": "start processes",
+    "socket.connect": "open network connections",
+    "socket.bind": "open network sockets",
+    "socket.sendto": "send network packets",
+    "ctypes.dlopen": "load native libraries",
+    "os.kill": "send signals",
+    "os.killpg": "send signals",
+    "signal.pthread_kill": "send signals",
+    "sys.addaudithook": "add audit hooks",
+}
+# Only a forgery needs these: blocked, and reported as tampering.
+TAMPER_EVENTS = {
+    "gc.get_objects": "walked the heap (gc.get_objects)",
+    "gc.get_referrers": "walked the heap (gc.get_referrers)",
+    "gc.get_referents": "walked the heap (gc.get_referents)",
+}
+WATCHED_MODULES = ("threading", "queue", "time", "json", "pluggy", "pytest",
+                   "_pytest.runner", "_pytest.reports", "_pytest.main", "_pytest.python",
+                   "_pytest.fixtures", "_pytest.skipping")
+WATCHED_NAMES = {"os": ("write", "_exit", "fork"),
+                 "sys": ("exit", "_is_gil_enabled", "setswitchinterval", "getswitchinterval")}
+
+
+class GuardViolation(RuntimeError):
+    """Raised inside the student's code by the audit hook."""
+
+
+class Guard:
+    """An audit hook installed before the submission is imported; `sys.addaudithook` hooks
+    cannot be removed. Assigning to a class attribute raises no audit event, so it also
+    snapshots what a forgery would patch (pytest's runner and reports, threading, the plugin)
+    and compares after every test and before a timeout ends the process."""
+
+    def __init__(self, writer: RecordWriter, *, workspace: Path) -> None:
+        self._writer = writer
+        self._workspace = str(workspace)
+        self._snapshot = self._take_snapshot()
+        self._reported: set[str] = set()
+
+    def install(self) -> None:
+        sys.addaudithook(self._hook)
+
+    def _hook(self, event: str, args: tuple[Any, ...]) -> None:
+        if event in BLOCKED_EVENTS:
+            raise GuardViolation(f"a submission may not {BLOCKED_EVENTS[event]} ({event})")
+        if event in TAMPER_EVENTS:
+            self._tamper(TAMPER_EVENTS[event])
+            raise GuardViolation(f"a submission may not inspect the heap ({event})")
+        if event == "open" and self._writes_outside(args):
+            raise GuardViolation(f"a submission may not write outside its workspace ({args[0]})")
+
+    def _writes_outside(self, args: tuple[Any, ...]) -> bool:
+        path, mode, flags = (list(args) + [None, None, None])[:3]
+        if not isinstance(path, (str, bytes)):
+            return False
+        writing = (isinstance(mode, str) and any(c in mode for c in "wax+")) or (
+            isinstance(flags, int) and flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT)
+        )
+        if not writing:
+            return False
+        target = os.path.realpath(os.fsdecode(path))
+        allowed = (self._workspace, "/tmp", "/dev/null")
+        return not any(target == root or target.startswith(root + os.sep) for root in allowed)
+
+    def _tamper(self, what: str) -> None:
+        if what not in self._reported:
+            self._reported.add(what)
+            self._writer.write(event="tamper", what=what)
+
+    @staticmethod
+    def _take_snapshot() -> dict[str, object]:
+        """The objects themselves, not their ids: held here, none can be freed and its id reused."""
+        snapshot: dict[str, object] = {}
+        for name in WATCHED_MODULES:
+            module = sys.modules.get(name)
+            if module is None:
+                continue
+            for attribute, value in list(vars(module).items()):
+                if attribute.startswith("__"):
+                    continue
+                snapshot[f"{name}.{attribute}"] = value
+                if isinstance(value, type) and value.__module__ == name:
+                    for member, function in list(vars(value).items()):
+                        if callable(function) and not member.startswith("__"):
+                            snapshot[f"{name}.{attribute}.{member}"] = function
+        for name, attributes in WATCHED_NAMES.items():
+            module = sys.modules[name]
+            for attribute in attributes:
+                snapshot[f"{name}.{attribute}"] = getattr(module, attribute, None)
+        for member, function in vars(GradePlugin).items():
+            snapshot[f"GradePlugin.{member}"] = function
+        snapshot["RecordWriter.write"] = RecordWriter.write
+        return snapshot
+
+    def changed(self) -> list[str]:
+        now = self._take_snapshot()
+        return sorted(name for name, value in self._snapshot.items() if now.get(name) is not value)
+
+    def report_changes(self) -> None:
+        for name in self.changed():
+            self._tamper(f"changed during the run: {name}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,6 +386,7 @@ class GradePlugin:
         self._deadline: float | None = None
         self._watch_lock = threading.Lock()
         self._reported: set[str] = set()
+        self._guard: Guard | None = None
 
     # -- session ---------------------------------------------------------------------------
 
@@ -256,6 +408,15 @@ class GradePlugin:
         if self.options.collect_only:
             return
         gil_at_start = gil_enabled()
+        # The suite is in memory now: off the disk before the student's code can read it.
+        # (The folder stays: pytest returns to it at the end.)
+        for entry in Path(self.options.tests).iterdir():
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+        self._guard = Guard(self.writer, workspace=Path(self.options.tests).parent)
+        self._guard.install()
         sys.path.insert(0, str(self._submission.directory))
         self._start_watchdog()
         self._current, self._deadline = "<import>", time.monotonic() + self.options.test_timeout
@@ -272,7 +433,8 @@ class GradePlugin:
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         if not self.options.collect_only:
-            self.writer.write(event="end", gil_enabled=gil_enabled())
+            changed = self._guard.changed() if self._guard else []
+            self.writer.write(event="end", gil_enabled=gil_enabled(), changed=changed)
 
     # -- per test --------------------------------------------------------------------------
 
@@ -311,6 +473,8 @@ class GradePlugin:
     def pytest_runtest_logfinish(self, nodeid: str) -> None:
         with self._watch_lock:
             self._current, self._deadline = None, None
+        if self._guard:
+            self._guard.report_changes()
 
     def _message(self, report: pytest.TestReport) -> str:
         excinfo = getattr(report, "_grade_excinfo", None)
@@ -336,6 +500,8 @@ class GradePlugin:
             with self._watch_lock:
                 current, deadline = self._current, self._deadline
             if current is not None and deadline is not None and time.monotonic() > deadline:
+                if self._guard:
+                    self._guard.report_changes()
                 self.writer.write(
                     event="timeout", nodeid=current, limit=self.options.test_timeout
                 )

@@ -57,6 +57,8 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "notes": list(result.notes),
         "output": result.output,
         "output_truncated": result.output_truncated,
+        "tampered": result.tampered,
+        "tamper_evidence": list(result.tamper_evidence),
     }
 
 

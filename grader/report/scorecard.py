@@ -35,6 +35,12 @@ def render_scorecard(result: Result, console: Console) -> None:
 
 def scorecard(result: Result) -> RenderableType:
     parts: list[RenderableType] = [_header(result), _table(result), _total(result)]
+    if result.tampered:
+        evidence = "\n".join(f"• {item}" for item in result.tamper_evidence)
+        parts.append(Panel(
+            Text(f"This run scores zero: its results cannot be trusted.\n{evidence}"),
+            title="tampering detected", title_align="left", border_style="bold red",
+        ))
     failures = _failures(result)
     if failures is not None:
         parts.append(failures)
@@ -106,6 +112,8 @@ def _table(result: Result) -> Table:
 def _total(result: Result) -> Text:
     style = "bold green" if result.passed else "bold red"
     verdict = "full marks" if result.passed else "not full marks yet"
+    if result.tampered:
+        verdict = "TAMPERED: scored zero"
     return Text(f"Total: {points(result.score)}/{points(result.max_score)}  —  {verdict}", style=style)
 
 

@@ -16,7 +16,7 @@ def make_result(tiny):
     )
     return score(
         challenge=tiny,
-        execution=Execution(outcomes, False, False, None, "printed", False, 2, ()),
+        execution=Execution(outcomes, False, False, None, "printed", False, 2, (), ()),
         static_outcomes=(TestOutcome("static::add_takes_int", Status.NOT_RUN, 0.0, "not run"),),
         interpreter=InterpreterInfo("/x/python3.13t", "3.13.5", True, True),
         stress=StressSettings(threads=8, rounds=20, seed=42),
@@ -31,6 +31,7 @@ def test_the_json_keys_are_pinned_for_schema_version_1(tiny):
     assert list(data) == [
         "schema_version", "challenge", "title", "score", "max_score", "passed", "interpreter",
         "stress", "sandbox", "duration_s", "groups", "tests", "notes", "output", "output_truncated",
+        "tampered", "tamper_evidence",
     ]
     assert list(data["interpreter"]) == ["executable", "version", "free_threaded_build", "gil_disabled"]
     assert list(data["stress"]) == ["threads", "rounds", "seed"]

@@ -8,7 +8,7 @@ STRESS = StressSettings(threads=8, rounds=20, seed=1)
 
 
 def execution(*outcomes):
-    return Execution(outcomes, False, False, None, "", False, 1, ())
+    return Execution(outcomes, False, False, None, "", False, 1, (), ())
 
 
 def outcome(nodeid, status=Status.PASSED):

@@ -1,0 +1,23 @@
+import threading
+
+
+class Tally:
+    def __init__(self) -> None:
+        self._total = 0
+        self._lock = threading.Lock()
+
+    def add(self, n: int) -> int:
+        with self._lock:
+            self._total += n + 1
+            return self._total
+
+
+def hang() -> None:
+    pass
+
+
+def crash() -> None:
+    pass
+
+
+import pytest  # a solution never needs the test framework

@@ -1,0 +1,21 @@
+import threading
+
+
+class Tally:
+    def __init__(self) -> None:
+        self._total = 0
+        self._lock = threading.Lock()
+
+    def add(self, n: int) -> int:
+        with self._lock:
+            self._total += n
+            return self._total
+
+
+def hang() -> None:
+    while True:
+        pass
+
+
+def crash() -> None:
+    pass
