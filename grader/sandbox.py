@@ -169,6 +169,7 @@ def run_child(
     if level is SandboxLevel.BUBBLEWRAP:
         argv = _bubblewrap_argv(workspace) + argv
     started = time.monotonic()
+    cgroup = PidsCgroup.create(limits.processes)
     try:
         process = subprocess.Popen(
             argv,
@@ -179,8 +180,12 @@ def run_child(
             env=_child_environment(workspace),
             pass_fds=(write_fd,),
             start_new_session=True,
-            preexec_fn=functools.partial(_apply_limits, limits),
+            preexec_fn=functools.partial(_apply_limits, limits, cgroup),
         )
+    except BaseException:
+        if cgroup:
+            cgroup.kill_all()
+        raise
     finally:
         os.close(write_fd)
     records: list[dict] = []
@@ -198,6 +203,8 @@ def run_child(
         timed_out = True
     finally:
         _kill_group(process)
+        if cgroup:
+            cgroup.kill_all()
     process.wait()
     record_reader.join(timeout=5)
     output_reader.join(timeout=5)
@@ -235,6 +242,51 @@ def _bubblewrap_argv(workspace: Workspace) -> list[str]:
     return argv
 
 
+class PidsCgroup:
+    """A pids cgroup per child: caps processes and threads (RLIMIT_NPROC does not bind root)
+    and lets the parent kill every process the child left, even one that left its group."""
+
+    ROOT = Path("/sys/fs/cgroup/pids")
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def create(cls, limit: int) -> PidsCgroup | None:
+        if not (cls.ROOT / "cgroup.procs").exists():
+            return None
+        path = cls.ROOT / "grade" / f"{os.getpid()}-{time.monotonic_ns()}"
+        try:
+            path.mkdir(parents=True)
+            (path / "pids.max").write_text(str(limit))
+        except OSError:
+            return None
+        return cls(path)
+
+    def join(self) -> None:
+        """Called in the child between fork and exec."""
+        (self.path / "cgroup.procs").write_text(str(os.getpid()))
+
+    def kill_all(self) -> None:
+        for _ in range(50):
+            try:
+                pids = [int(pid) for pid in (self.path / "cgroup.procs").read_text().split()]
+            except OSError:
+                return
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.02)
+        try:
+            self.path.rmdir()
+        except OSError:
+            pass
+
+
 def _child_environment(workspace: Workspace) -> dict[str, str]:
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -246,8 +298,10 @@ def _child_environment(workspace: Workspace) -> dict[str, str]:
     }
 
 
-def _apply_limits(limits: Limits) -> None:
+def _apply_limits(limits: Limits, cgroup: PidsCgroup | None) -> None:
     """Runs in the child between fork and exec; the limits hold for everything it starts."""
+    if cgroup:
+        cgroup.join()
     cpu = int(limits.wall_seconds) + 5
     settings = {
         resource.RLIMIT_CPU: (cpu, cpu + 5),

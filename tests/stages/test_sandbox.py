@@ -2,6 +2,7 @@
 
 import os
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -119,3 +120,50 @@ def test_the_child_does_not_inherit_the_graders_descriptors(workspace, runtime):
     finally:
         leaked.close()
     assert "closed" in run.output, run.output
+
+
+needs_pids_cgroup = pytest.mark.skipif(
+    not (Path("/sys/fs/cgroup/pids/cgroup.procs").exists() and os.access("/sys/fs/cgroup/pids", os.W_OK)),
+    reason="no writable pids cgroup here",
+)
+
+
+@needs_pids_cgroup
+@pytest.mark.parametrize("level", [SandboxLevel.LIMITS_ONLY, SandboxLevel.BUBBLEWRAP])
+def test_a_fork_bomb_hits_the_process_cap_and_nothing_it_started_survives(workspace, runtime, level):
+    if level is SandboxLevel.BUBBLEWRAP and detect_sandbox() is not level:
+        pytest.skip("bubblewrap cannot run here")
+    code = (
+        "import os, time\n"
+        "started = 0\n"
+        "for _ in range(200):\n"
+        "    try:\n"
+        "        pid = os.fork()\n"
+        "    except OSError:\n"
+        "        break\n"
+        "    if pid == 0:\n"
+        "        os.setsid()\n"  # leave the process group: only the cgroup still holds it
+        "        time.sleep(300)\n"
+        "        os._exit(0)\n"
+        "    started += 1\n"
+        "print('started', started, flush=True)\n"
+        "time.sleep(300)\n"
+    )
+    run = run_python(workspace, runtime, code, level, processes=40, wall_seconds=3)
+    assert run.timed_out
+    started = int(run.output.split("started ")[1].split()[0])
+    assert started < 40
+    assert processes_with_home(workspace.root) == []
+
+
+def processes_with_home(folder):
+    marker = f"HOME={folder}".encode()
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if marker in Path(f"/proc/{entry}/environ").read_bytes():
+                    found.append(entry)
+            except OSError:
+                continue
+    return found
