@@ -1,0 +1,7 @@
+"""The `grade` command. Each module registers its commands on the one typer app, in the order
+`grade --help` lists them."""
+
+from grader.cli import challenges, submit, setup, author  # noqa: F401, I001  (registers commands)
+from grader.cli.app import app, run
+
+__all__ = ["app", "run"]

@@ -1,0 +1,65 @@
+"""`grade verify`: the author's check that a challenge's verdicts are right, every run."""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from grader.catalog import load_challenge
+from grader.cli.app import EXIT_NOT_FULL, app, err, out
+from grader.report.scorecard import points
+from grader.runtime import find_runtime
+from grader.verify import Cell, verify_challenge
+
+
+@app.command("verify")
+def verify_command(
+    challenge_id: Annotated[str, typer.Argument(metavar="ID")],
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Grade each solution this many times.")] = 5,
+    only: Annotated[Optional[list[str]], typer.Option("--only", help="Check only these solutions.")] = None,
+    python: Annotated[Optional[str], typer.Option("--python", help="Interpreter to run on.")] = None,
+    jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Gradings at a time.")] = os.cpu_count() or 1,
+) -> None:
+    """Grade the reference and every mutant RUNS times and print the verdict matrix."""
+    challenge = load_challenge(challenge_id)
+    runtime = find_runtime(python)
+
+    def on_result(solution, run, result) -> None:  # type: ignore[no-untyped-def]
+        err.print(f"  {solution.name} run {run + 1}/{runs}: {points(result.score)}/{points(result.max_score)}")
+
+    verification = verify_challenge(
+        challenge, runtime, runs=runs, only=tuple(only or ()), jobs=jobs, on_result=on_result
+    )
+    table = Table(title=f"{challenge.id}: {runs} runs each on Python {runtime.version}"
+                  f"{' (GIL disabled)' if runtime.gil_disabled else ' (GIL enabled)'}")
+    table.add_column("solution", style="bold")
+    for group in verification.groups:
+        table.add_column(group)
+    table.add_column("scores")
+    for verdict in verification.verdicts:
+        table.add_row(
+            verdict.solution.name,
+            *(CELL_LABELS[cell] for _, cell in verdict.cells),
+            " ".join(points(score) for score in verdict.scores),
+        )
+    out.print(table)
+    out.print("lost: lost as expected · kept: kept as expected · [bold red]MISSED[/]: kept when it "
+              "should be lost · [bold red]WRONG[/]: lost when it should be kept · "
+              "[bold yellow]FLAKY[/]: differs between runs")
+    if verification.ok:
+        out.print("[bold green]verified:[/] the reference scored full marks and every mutant lost exactly its groups, every run")
+        raise typer.Exit(0)
+    out.print("[bold red]not verified:[/] see the red and yellow cells")
+    raise typer.Exit(EXIT_NOT_FULL)
+
+
+CELL_LABELS = {
+    Cell.LOST: "[green]lost[/]",
+    Cell.KEPT: "[dim]kept[/]",
+    Cell.MISSED: "[bold red]MISSED[/]",
+    Cell.WRONGLY_LOST: "[bold red]WRONG[/]",
+    Cell.FLAKY: "[bold yellow]FLAKY[/]",
+}

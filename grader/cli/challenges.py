@@ -1,0 +1,52 @@
+"""`grade list`, `grade show`, `grade start`: finding a challenge and starting on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.markdown import Markdown
+from rich.table import Table
+
+from grader.catalog import list_challenges, load_challenge
+from grader.cli.app import app, out
+from grader.report.scorecard import points
+from grader.starter import start_challenge
+
+
+@app.command("list")
+def list_command() -> None:
+    """List the challenges: id, title, difficulty, points."""
+    table = Table(title="Challenges")
+    table.add_column("id", style="bold cyan")
+    table.add_column("title")
+    table.add_column("difficulty")
+    table.add_column("points", justify="right")
+    for challenge in list_challenges():
+        table.add_row(challenge.id, challenge.title, challenge.difficulty, points(challenge.max_score))
+    out.print(table)
+    out.print("Start one with [bold]grade start ID[/].")
+
+
+@app.command("show")
+def show_command(challenge_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
+    """Show a challenge's statement."""
+    challenge = load_challenge(challenge_id)
+    out.print(Markdown(challenge.statement.read_text(encoding="utf-8")))
+
+
+@app.command("start")
+def start_command(
+    challenge_id: Annotated[str, typer.Argument(metavar="ID")],
+    directory: Annotated[Optional[Path], typer.Argument(metavar="DIR", help="Defaults to ./ID.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite existing files.")] = False,
+) -> None:
+    """Copy a challenge's starter files into DIR and remember which challenge DIR is for."""
+    challenge = load_challenge(challenge_id)
+    target = directory or Path(challenge.id)
+    copied = start_challenge(challenge, target, force=force)
+    for path in copied:
+        out.print(f"wrote {path}")
+    out.print(f"Read the statement with [bold]grade show {challenge.id}[/], "
+              f"then run [bold]grade submit {target}[/].")
