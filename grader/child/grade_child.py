@@ -73,7 +73,9 @@ class Submission:
 
     def load(self) -> None:
         if not self.path.is_file():
-            self.error = f"{self.path.name} not found in the submission"
+            others = sorted(path.name for path in self.directory.glob("*.py"))
+            found = f" (it has {', '.join(others[:5])})" if others else " (it has no .py file)"
+            self.error = f"{self.path.name} not found in the submission{found}"
             return
         self.error = unreadable_source(self.path)
         if self.error:

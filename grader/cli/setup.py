@@ -11,7 +11,7 @@ from grader import __version__
 from grader.cli.app import app, out
 from grader.errors import GradeError
 from grader.runtime import candidate_interpreters, find_runtime, probe_interpreter, provision_runtime
-from grader.sandbox import detect_sandbox, ensure_bubblewrap
+from grader.sandbox import PidsCgroup, detect_sandbox, ensure_bubblewrap
 
 
 @app.command("doctor")
@@ -41,6 +41,10 @@ def doctor_command() -> None:
         out.print(f"[red]runtime: {exc}[/]")
     out.print(f"sandbox: [bold]{detect_sandbox()}[/]"
               + ("" if shutil.which("bwrap") else " (install bubblewrap for isolation)"))
+    cgroup = PidsCgroup.create(1)
+    if cgroup:
+        cgroup.kill_all()
+    out.print("process cap: " + ("pids cgroup per submission" if cgroup else "rlimits only (no writable pids cgroup)"))
     out.print(f"grade {__version__} on Python {sys.version.split()[0]} ({sys.executable})")
 
 
