@@ -20,7 +20,7 @@ CASES = [
 
 @pytest.mark.parametrize(("challenge", "solution"), CASES)
 def test_the_solution_gets_its_expected_verdict_every_run(challenge, solution, runtime):
-    verification = verify_challenge(challenge, runtime, runs=RUNS, only=(solution,))
+    verification = verify_challenge(challenge, runtime, runs=RUNS, only=(solution,), jobs=2)
     (verdict,) = verification.verdicts
     wrong = {group: str(cell) for group, cell in verdict.cells if cell not in (Cell.LOST, Cell.KEPT)}
     assert not wrong, f"{solution}: {wrong}; scores per run {verdict.scores}"
