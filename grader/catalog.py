@@ -169,6 +169,8 @@ def _parse(data: dict[str, Any], *, root: Path, manifest: Path, challenge_id: st
             raise ChallengeError(f"{manifest}: static check {check.name!r}: {check.file} not found")
         static_checks.append(check)
 
+    if not (root / "README.md").is_file():
+        raise ChallengeError(f"{root / 'README.md'} is missing: every challenge needs its statement")
     for group in groups:
         has_tests = (root / "tests" / f"test_{group.id}.py").is_file()
         has_static = any(check.group == group.id for check in static_checks)

@@ -124,7 +124,7 @@ def candidate_interpreters(explicit: str | None = None) -> list[tuple[str, Path]
         found.append(("grade setup", provisioned_python()))
     for name in GIL_FALLBACK_NAMES:
         if located := shutil.which(name):
-            found.append(("PATH (GIL build)", Path(located)))
+            found.append(("PATH (fallback)", Path(located)))
     return found
 
 

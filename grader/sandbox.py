@@ -20,6 +20,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -32,6 +33,9 @@ NATIVE_SUFFIXES = {".so", ".pyd", ".dylib", ".dll"}
 MAX_SUBMISSION_BYTES = 8 * 1024 * 1024
 MAX_RECORD_BYTES = 256 * 1024
 MAX_RECORDS = 20_000
+# Folders hidden from the child besides challenges/ and solutions/, for the current thread's
+# gradings: a batch hides the class's submissions and results so no student reads another's.
+HIDDEN_FROM_CHILD: ContextVar[tuple[Path, ...]] = ContextVar("hidden_from_child", default=())
 
 
 class SandboxLevel(StrEnum):
@@ -205,7 +209,7 @@ def run_child(
         _kill_group(process)
         if cgroup:
             cgroup.kill_all()
-    process.wait()
+        process.wait()  # reap it even when interrupted, so no zombie is left
     record_reader.join(timeout=5)
     output_reader.join(timeout=5)
     return ChildRun(
@@ -220,7 +224,7 @@ def run_child(
 
 def _bubblewrap_argv(workspace: Workspace) -> list[str]:
     root = str(workspace.root)
-    hidden = [project_root() / "challenges", project_root() / "solutions"]
+    hidden = [project_root() / "challenges", project_root() / "solutions", *HIDDEN_FROM_CHILD.get()]
     argv = [
         "bwrap",
         "--ro-bind", "/", "/",

@@ -14,6 +14,7 @@ from grader.catalog import Challenge, project_root
 from grader.errors import StarterError
 
 MARKER = ".grade.toml"
+CACHE_NAMES = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 
 
 def starter_dir(challenge: Challenge) -> Path:
@@ -25,7 +26,13 @@ def start_challenge(challenge: Challenge, target: Path, *, force: bool = False) 
     source = starter_dir(challenge)
     if not source.is_dir():
         raise StarterError(f"challenge {challenge.id!r} ships no starter at {source}")
-    files = [path for path in sorted(source.rglob("*")) if path.is_file()]
+    if target.exists() and not target.is_dir():
+        raise StarterError(f"{target} is a file: pass a folder to start the challenge in")
+    files = [
+        path for path in sorted(source.rglob("*"))
+        if path.is_file() and not CACHE_NAMES.intersection(path.relative_to(source).parts)
+        and path.suffix != ".pyc"
+    ]
     clashes = [target / path.relative_to(source) for path in files if (target / path.relative_to(source)).exists()]
     if clashes and not force:
         names = ", ".join(str(path) for path in clashes)
