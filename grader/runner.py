@@ -154,6 +154,7 @@ def run_suite(
     children = 0
     known = set(collected)
     evidence: list[str] = []
+    import_failure: str | None = None
 
     def owed() -> tuple[str, ...]:
         return tuple(nodeid for nodeid in collected if nodeid not in outcomes)
@@ -224,8 +225,8 @@ def run_suite(
                         f"timed out after {test_seconds:.0f} s in this test")
                 continue
             notes.append(f"importing {challenge.submission_file} took over {test_seconds:.0f} s")
-            _settle_all(outcomes, on_outcome, owed(), Status.TIMEOUT,
-                        f"timed out after {test_seconds:.0f} s importing {challenge.submission_file}")
+            import_failure = f"timed out after {test_seconds:.0f} s importing {challenge.submission_file}"
+            _settle_all(outcomes, on_outcome, owed(), Status.TIMEOUT, import_failure)
             break
         if interrupted is not None:
             _settle(outcomes, on_outcome, interrupted, Status.ERROR,
@@ -235,6 +236,7 @@ def run_suite(
         reason = _describe_exit(run.exit_code)
         if not session:
             message = f"the test process ended while importing {challenge.submission_file} ({reason})"
+            import_failure = message
         else:
             message = f"the test process ended before this test ran ({reason})"
         notes.append(message)
@@ -247,7 +249,7 @@ def run_suite(
         outcomes=tuple(outcomes[nodeid] for nodeid in collected),
         gil_enabled_after_import=session.get("gil_enabled_after_import"),
         gil_enabled_at_end=end.get("gil_enabled"),
-        import_error=session.get("import_error"),
+        import_error=session.get("import_error") or import_failure,
         output="".join(output_parts),
         output_truncated=truncated,
         children=children,

@@ -68,6 +68,7 @@ class Result:
     output: str
     output_truncated: bool
     tamper_evidence: tuple[str, ...] = ()
+    import_error: str | None = None  # why the submission could not be imported: nothing ran
 
     @property
     def tampered(self) -> bool:
@@ -162,4 +163,5 @@ def score(
         output=execution.output,
         output_truncated=execution.output_truncated,
         tamper_evidence=evidence,
+        import_error=execution.import_error,
     )

@@ -32,6 +32,7 @@ def _home_with(tmp_path: Path, monkeypatch, manifest: str) -> None:
     (challenge / "tests").mkdir(parents=True)
     (challenge / "tests" / "test_basics.py").write_text("def test_x():\n    pass\n")
     (challenge / "challenge.toml").write_text(manifest)
+    (challenge / "README.md").write_text("# Broken\n")
     monkeypatch.setenv("GRADE_HOME", str(tmp_path))
 
 
@@ -66,4 +67,18 @@ title = "Basics"
 points = 5
 """)
     with pytest.raises(ChallengeError, match=r"\[limits\] has unknown keys \['wall_secs'\]"):
+        load_challenge("broken")
+
+
+def test_a_challenge_without_a_statement_is_refused(tmp_path, monkeypatch):
+    _home_with(tmp_path, monkeypatch, """
+title = "Silent"
+module = "m"
+[[groups]]
+id = "basics"
+title = "Basics"
+points = 5
+""")
+    (tmp_path / "challenges" / "broken" / "README.md").unlink()
+    with pytest.raises(ChallengeError, match="README.md is missing"):
         load_challenge("broken")
