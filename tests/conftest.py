@@ -6,16 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from fixture_paths import TINY_HOME
 from grader.catalog import Challenge, load_challenge
 from grader.runtime import Runtime, find_runtime
 
 collect_ignore = ["fixtures", "hostile/attacks"]
-
-TESTS = Path(__file__).parent
-FIXTURES = TESTS / "fixtures"
-TINY_HOME = FIXTURES / "home"
-SUBMISSIONS = FIXTURES / "submissions"
-REPO = TESTS.parent
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SUBMISSIONS
+from fixture_paths import SUBMISSIONS
 from grader.grading import grade_submission
 from grader.report.json_format import render_json
 from grader.runner import Status

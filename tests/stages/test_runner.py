@@ -2,7 +2,7 @@
 
 import pytest
 
-from conftest import SUBMISSIONS
+from fixture_paths import SUBMISSIONS
 from grader.grading import grade_submission
 from grader.runner import Status
 

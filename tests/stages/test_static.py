@@ -2,7 +2,7 @@
 
 import shutil
 
-from conftest import SUBMISSIONS
+from fixture_paths import SUBMISSIONS
 from grader.runner import Status
 from grader.static import check_types
 
