@@ -18,7 +18,6 @@ from grader.errors import GradeError
 app = typer.Typer(
     name="grade",
     help="Grade Python design-pattern and concurrency challenges on free-threaded CPython.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -28,8 +27,9 @@ EXIT_FULL_MARKS, EXIT_NOT_FULL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 _debug = False
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def main(
+    ctx: typer.Context,
     debug: Annotated[bool, typer.Option("--debug", help="Show the grader's own tracebacks.")] = False,
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
@@ -38,6 +38,11 @@ def main(
     if version:
         out.print(f"grade {__version__}")
         raise typer.Exit(0)
+    if ctx.invoked_subcommand is None:
+        # `grade` alone shows the student's progress; imported here, as student.py imports this module.
+        from grader.cli.student import show_dashboard
+
+        show_dashboard()
 
 
 def run() -> NoReturn:

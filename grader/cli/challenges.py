@@ -9,22 +9,33 @@ import typer
 from rich.markdown import Markdown
 from rich.table import Table
 
-from grader.catalog import list_challenges, load_challenge
-from grader.cli.app import app, out
+from grader.catalog import list_challenges, load_challenge, project_root
+from grader.cli.app import app, err, out
+from grader.progress import load_progress
 from grader.report.scorecard import points
 from grader.starter import start_challenge
 
 
 @app.command("list")
 def list_command() -> None:
-    """List the challenges: id, title, difficulty, points."""
+    """List the challenges: id, title, difficulty, points, and your best score."""
+    progress = load_progress()
+    for note in progress.notes:
+        err.print(f"[yellow]note: {note}[/]", soft_wrap=True)
     table = Table(title="Challenges")
     table.add_column("id", style="bold cyan")
     table.add_column("title")
     table.add_column("difficulty")
     table.add_column("points", justify="right")
-    for challenge in list_challenges():
-        table.add_row(challenge.id, challenge.title, challenge.difficulty, points(challenge.max_score))
+    table.add_column("best", justify="right")
+    challenges = list_challenges()
+    if not challenges:
+        out.print(f"No challenges found under {project_root() / 'challenges'}.")
+        return
+    for challenge in challenges:
+        best = progress.of(challenge.id).best_score
+        table.add_row(challenge.id, challenge.title, challenge.difficulty, points(challenge.max_score),
+                      "—" if best is None else points(best))
     out.print(table)
     out.print("Start one with [bold]grade start ID[/].")
 

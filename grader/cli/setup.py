@@ -10,7 +10,12 @@ from rich.table import Table
 from grader import __version__
 from grader.cli.app import app, out
 from grader.errors import GradeError
-from grader.runtime import candidate_interpreters, find_runtime, probe_interpreter, provision_runtime
+from grader.runtime import (
+    candidate_interpreters,
+    find_runtime,
+    probe_interpreter,
+    provision_runtime,
+)
 from grader.sandbox import PidsCgroup, detect_sandbox, ensure_bubblewrap
 
 

@@ -11,13 +11,12 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from grader.catalog import Challenge, load_challenge
 from grader.cli.app import EXIT_FULL_MARKS, EXIT_NOT_FULL, app, err, out
+from grader.cli.grading_progress import grade_showing_progress
+from grader.cli.student import render_next_step
 from grader.errors import GradeError
-from grader.grading import Progress as GradeProgress
-from grader.grading import grade_submission
 from grader.progress import record_result
 from grader.report.exercism import render_exercism
 from grader.report.github import STEP_SUMMARY_LIMIT, render_github, render_step_summary
@@ -95,6 +94,7 @@ def submit_command(
         sys.stdout.write(_render(result, output_format, path, visibility))
     if terminal_scorecard:
         render_scorecard(result, out)
+        render_next_step(result, out)
     if output_format is Format.GITHUB:
         _append_step_summary(result)
     if require_free_threading and not result.interpreter.gil_disabled:
@@ -168,29 +168,8 @@ def _challenge_for(path: Path, challenge_id: str | None) -> str:
 def _grade_with_progress(
     path: Path, challenge: Challenge, runtime: Runtime, seed: int | None, *, show: bool
 ) -> Result:
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]grading[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-        disable=not show,
-    )
-    task = progress.add_task(challenge.id, total=None)
-
-    def on_event(event: GradeProgress) -> None:
-        progress.update(task, total=event.total)
-        if event.outcome is not None:
-            progress.advance(task)
-            progress.update(task, description=f"{challenge.id} · {event.outcome.nodeid.split('::')[-1]}")
-
     try:
-        with progress:
-            return grade_submission(
-                submission=path, challenge=challenge, runtime=runtime, seed=seed, on_event=on_event
-            )
+        return grade_showing_progress(path, challenge, runtime, seed=seed, show=show)
     except KeyboardInterrupt:
         err.print("grade: interrupted; nothing was graded")
         raise typer.Exit(130) from None

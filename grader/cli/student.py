@@ -1,0 +1,200 @@
+"""The student's loop: `grade watch`, `grade hint`, and the dashboard `grade` shows on its own.
+
+The work is in grader/watch.py (when to grade again, what changed) and grader/progress.py
+(best scores, hints revealed); this module only decides what the terminal shows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from grader.catalog import Challenge, list_challenges, load_challenge, project_root
+from grader.cli.app import app, err, out
+from grader.cli.grading_progress import grade_showing_progress
+from grader.errors import GradeError, SubmissionPathError
+from grader.progress import (
+    StudentProgress,
+    load_progress,
+    next_challenge,
+    record_result,
+    reveal_next_hint,
+)
+from grader.report.scorecard import MARKS, points, render_scorecard
+from grader.runtime import Runtime, find_runtime
+from grader.scoring import Result
+from grader.starter import workspace_challenge
+from grader.watch import ResultChanges, SubmissionWatcher, compare_results
+
+
+@app.command("watch")
+def watch_command(
+    path: Annotated[Path, typer.Argument(help="Your solution folder (or its .py file).")] = Path("."),
+    challenge_id: Annotated[
+        Optional[str], typer.Option("--challenge", "-c", help="Challenge id; read from the folder if started with `grade start`.")
+    ] = None,
+    python: Annotated[Optional[str], typer.Option("--python", help="Interpreter to run the submission on.")] = None,
+) -> None:
+    """Grade now and again on every save, showing what changed since the last run. Ctrl-C stops."""
+    if not path.exists():
+        raise SubmissionPathError(f"{path}: no such file or folder: pass the folder holding your solution")
+    challenge = load_challenge(challenge_id or _challenge_of(path, "pass --challenge ID (see `grade list`)"))
+    runtime = find_runtime(python)
+    try:
+        _grade_on_every_save(path, challenge, runtime)
+    except KeyboardInterrupt:
+        best = load_progress().of(challenge.id).best_score
+        so_far = f"; best so far on {challenge.id}: {points(best)}/{points(challenge.max_score)}" if best is not None else ""
+        out.print(f"Stopped watching {path.resolve().name}{so_far}.")
+        raise typer.Exit(0) from None
+
+
+@app.command("hint")
+def hint_command(
+    challenge_id: Annotated[
+        Optional[str], typer.Argument(metavar="[ID]", help="Defaults to the challenge of the current folder.")
+    ] = None,
+) -> None:
+    """Reveal the challenge's next hint; they come one at a time, in order."""
+    challenge = load_challenge(challenge_id or _challenge_of(Path("."), "name the challenge, as in `grade hint ID` (see `grade list`)"))
+    if not challenge.hints:
+        out.print(f"{challenge.id} has no hints: its statement says what is checked ([bold]grade show {challenge.id}[/]).")
+        return
+    revealed = reveal_next_hint(challenge)
+    _show_notes(revealed.notes)
+    out.print(Text.assemble(
+        (challenge.id, "bold"), f" · {challenge.title} · hint {len(revealed.hints)} of {revealed.total}"
+    ))
+    for number, hint in enumerate(revealed.hints, 1):
+        is_new = revealed.newly_revealed and number == len(revealed.hints)
+        out.print(Text(f"  {number}. {hint}", style="bold" if is_new else "dim"))
+    again = "grade hint" + (f" {challenge.id}" if challenge_id else "")
+    if not revealed.newly_revealed:
+        out.print(f"No more hints for {challenge.id}: all {revealed.total} are shown above.")
+    elif revealed.exhausted:
+        out.print("That was the last hint.")
+    else:
+        out.print(f"Run [bold]{again}[/] again for the next one.")
+
+
+def show_dashboard() -> None:
+    """What `grade` alone shows: progress per challenge, and what to do next."""
+    challenges = list_challenges()
+    if not challenges:
+        out.print(f"No challenges found under {project_root() / 'challenges'}: set GRADE_HOME to the grade checkout.")
+        return
+    progress = load_progress()
+    _show_notes(progress.notes)
+    table = Table(box=None, show_header=False, title="Your progress", title_justify="left", title_style="bold")
+    for column in ("mark", "id", "title", "best"):
+        table.add_column(column, justify="right" if column == "best" else "left", no_wrap=column != "title")
+    for challenge in challenges:
+        done = progress.at_full_marks(challenge)
+        table.add_row(
+            Text("✓" if done else "·", style="green" if done else "dim"),
+            Text(challenge.id, style="bold cyan"),
+            challenge.title,
+            Text.assemble(_best_cell(progress, challenge), f"/{points(challenge.max_score)}"),
+        )
+    out.print(table)
+    upcoming = next_challenge(challenges, progress)
+    if upcoming is None:
+        out.print("[bold green]Every challenge is at full marks.[/]")
+    else:
+        out.print(Text.assemble("Next: ", (upcoming.id, "bold cyan"), f" · {upcoming.title}"))
+        out.print(f"  [bold]grade start {upcoming.id}[/]", soft_wrap=True)
+        out.print(f"  [bold]cd {upcoming.id} && grade watch[/]", soft_wrap=True)
+    out.print("[dim]More: grade list · grade show ID · grade hint · grade --help[/]")
+
+
+def _best_cell(progress: StudentProgress, challenge: Challenge) -> Text:
+    """A challenge's best score for a table: green at full marks, a dash if never graded."""
+    best = progress.of(challenge.id).best_score
+    if best is None:
+        return Text("—", style="dim")
+    return Text(points(best), style="bold green" if progress.at_full_marks(challenge) else "")
+
+
+def render_next_step(result: Result, console: Console) -> None:
+    """After full marks, the next challenge to try (the first in list order not at full marks)."""
+    if not result.passed:
+        return
+    others = [challenge for challenge in list_challenges() if challenge.id != result.challenge]
+    upcoming = next_challenge(others, load_progress())
+    if upcoming is None:
+        console.print("[bold green]Full marks, and every challenge is done.[/]")
+    else:
+        console.print(Text.assemble(
+            ("Full marks! ", "bold green"), "Next challenge: ", (upcoming.id, "bold cyan"),
+            f" · {upcoming.title}: ", (f"grade start {upcoming.id}", "bold"),
+        ))
+
+
+def _challenge_of(path: Path, otherwise: str) -> str:
+    marked = workspace_challenge(path)
+    if marked is None:
+        where = "this folder" if path == Path(".") else str(path)
+        raise GradeError(f"{where} was not started with `grade start`: {otherwise}")
+    return marked
+
+
+def _grade_on_every_save(path: Path, challenge: Challenge, runtime: Runtime) -> None:
+    """Grade, show, wait for a save, again, until Ctrl-C. A user's error after the first run
+    (a file mid-rename, say) is shown and the watching goes on."""
+    previous: Result | None = None
+    saved: tuple[Path, ...] = ()
+    with SubmissionWatcher(path) as watcher:
+        while True:
+            try:
+                result = grade_showing_progress(path, challenge, runtime)
+            except GradeError as exc:
+                if previous is None:
+                    raise
+                err.print(f"[red]grade: {exc}[/] (watching for the next save)", soft_wrap=True)
+            else:
+                progress = record_result(result)
+                _show_run(result, previous, progress, watched=watcher.submission, saved=saved)
+                previous = result
+            saved = watcher.wait_for_save()
+
+
+def _show_run(
+    result: Result, previous: Result | None, progress: StudentProgress, *, watched: Path, saved: Sequence[Path]
+) -> None:
+    out.clear()
+    render_scorecard(result, out)
+    if previous is not None:
+        _show_changes(compare_results(previous, result))
+    render_next_step(result, out)
+    _show_notes(progress.notes)
+    trigger = f" after saving {', '.join(path.name for path in saved)}" if saved else ""
+    out.print(f"[dim]graded at {time.strftime('%H:%M:%S')}{trigger} · watching {watched} · Ctrl-C to stop[/]")
+
+
+def _show_changes(changes: ResultChanges) -> None:
+    if changes.unchanged:
+        out.print("[dim]Since the last run: no change.[/]")
+        return
+    delta = changes.score_after - changes.score_before
+    style = "green" if delta > 0 else "red" if delta < 0 else ""
+    out.print(Text.assemble(
+        "Since the last run: ",
+        (f"{points(changes.score_before)} → {points(changes.score_after)} points", style),
+    ))
+    for test in changes.newly_passing:
+        out.print(Text.assemble(("  ✓ newly passing: ", "green"), f"{test.group} › {test.name}"))
+    for test in changes.newly_failing:
+        mark, colour = MARKS[test.status]
+        out.print(Text.assemble((f"  {mark} newly failing: ", colour), f"{test.group} › {test.name}  {test.status}"))
+
+
+def _show_notes(notes: Sequence[str]) -> None:
+    for note in notes:
+        err.print(f"[yellow]note: {note}[/]", soft_wrap=True)
