@@ -197,6 +197,7 @@ def run_suite(
             limits=challenge.limits,
             level=level,
             timeout_s=remaining_time,
+            readable=runtime.prefixes,
             on_record=on_record,
         )
         output_parts.append(run.output)

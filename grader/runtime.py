@@ -56,6 +56,7 @@ class Runtime:
     free_threaded_build: bool
     gil_enabled_at_start: bool
     source: str
+    prefixes: tuple[Path, ...] = ()  # the folders the interpreter and its venv live in
 
     @property
     def gil_disabled(self) -> bool:
@@ -72,6 +73,8 @@ class Interpreter:
     gil_enabled: bool
     has_pytest: bool
     in_venv: bool
+    prefix: Path
+    base_prefix: Path
 
 
 def cache_dir() -> Path:
@@ -106,6 +109,8 @@ def probe_interpreter(path: Path) -> Interpreter | None:
         gil_enabled=facts["gil_enabled"],
         has_pytest=facts["pytest"] is not None,
         in_venv=facts["prefix"] != facts["base_prefix"],
+        prefix=Path(facts["prefix"]),
+        base_prefix=Path(facts["base_prefix"]),
     )
 
 
@@ -178,7 +183,9 @@ def find_runtime(
         (pair for pair in usable if pair[1].free_threaded_build), usable[0]
     )
     venv_python = chosen.path if chosen.has_pytest and chosen.in_venv else None
+    prefixes = (chosen.prefix, chosen.base_prefix)
     if venv_python is None:
+        prefixes = (runtime_venv_dir(chosen), chosen.base_prefix)
         venv_python = runtime_venv_python(chosen)
         if not venv_python.exists():
             if not create_venv:
@@ -193,6 +200,7 @@ def find_runtime(
         free_threaded_build=chosen.free_threaded_build,
         gil_enabled_at_start=chosen.gil_enabled,
         source=source,
+        prefixes=tuple(dict.fromkeys(path.resolve() for path in prefixes)),
     )
 
 

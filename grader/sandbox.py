@@ -165,13 +165,17 @@ def run_child(
     limits: Limits,
     level: SandboxLevel,
     timeout_s: float,
+    readable: Sequence[Path] = (),
     on_record: Callable[[dict], None] = lambda _: None,
 ) -> ChildRun:
-    """Run `command` (the launcher's argv, `{fd}` standing for the records descriptor)."""
+    """Run `command` (the launcher's argv, `{fd}` standing for the records descriptor).
+
+    `readable`: folders the child may read besides the system's (the interpreter's prefixes).
+    """
     read_fd, write_fd = os.pipe()
     argv = [part.replace("{fd}", str(write_fd)) for part in command]
     if level is SandboxLevel.BUBBLEWRAP:
-        argv = _bubblewrap_argv(workspace) + argv
+        argv = _bubblewrap_argv(workspace, readable) + argv
     started = time.monotonic()
     cgroup = PidsCgroup.create(limits.processes)
     try:
@@ -222,18 +226,22 @@ def run_child(
     )
 
 
-def _bubblewrap_argv(workspace: Workspace) -> list[str]:
+# The system the child may read: the interpreter's own folders are added per runtime. Not
+# `/` as a whole: other checkouts of the grader, home folders and the like stay out of sight.
+SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+
+
+def _bubblewrap_argv(workspace: Workspace, readable: Sequence[Path]) -> list[str]:
     root = str(workspace.root)
-    hidden = [project_root() / "challenges", project_root() / "solutions", *HIDDEN_FROM_CHILD.get()]
-    argv = [
-        "bwrap",
-        "--ro-bind", "/", "/",
-        "--dev", "/dev",
-        "--proc", "/proc",
-        "--tmpfs", "/tmp",
-    ]
-    for path in hidden:
-        if path.is_dir():
+    argv = ["bwrap"]
+    for folder in SYSTEM_DIRS:
+        argv += ["--ro-bind-try", folder, folder]
+    for folder in readable:
+        argv += ["--ro-bind", str(folder), str(folder)]
+    argv += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    # The grader's own challenges, should they live under a folder bound above.
+    for path in (project_root() / "challenges", project_root() / "solutions"):
+        if path.is_dir() and any(str(path).startswith(f"{folder}/") for folder in (*SYSTEM_DIRS, *map(str, readable))):
             argv += ["--tmpfs", str(path)]
     argv += [
         "--bind", root, root,

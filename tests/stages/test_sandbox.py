@@ -26,6 +26,7 @@ def run_python(workspace, runtime, code, level, **limits):
         limits=Limits(**limits),
         level=level,
         timeout_s=limits.get("wall_seconds", 20),
+        readable=runtime.prefixes,
     )
 
 
@@ -58,18 +59,21 @@ def test_inside_bubblewrap_the_child_has_its_own_pid_namespace_and_no_network(wo
 
 
 @needs_bubblewrap
-def test_inside_bubblewrap_the_system_is_read_only_and_the_challenges_are_hidden(workspace, runtime):
+def test_inside_bubblewrap_the_system_is_read_only_and_the_graders_files_are_out_of_sight(workspace, runtime):
     from grader.catalog import project_root
-    challenges = project_root() / "challenges"
     code = (
         "import os\n"
         "try:\n    open('/usr/grade-was-here', 'w'); print('system: writable')\n"
         "except OSError:\n    print('system: read-only')\n"
-        f"print('challenges:', sorted(os.listdir({str(challenges)!r})))\n"
+        f"print('grader checkout visible:', os.path.exists({str(project_root())!r}))\n"
+        f"print('home visible:', os.path.exists({str(Path.home() / '.bashrc')!r}))\n"
+        f"print('workspace visible:', os.path.exists({str(workspace.submission)!r}))\n"
     )
     run = run_python(workspace, runtime, code, SandboxLevel.BUBBLEWRAP)
-    assert "system: read-only" in run.output
-    assert "challenges: []" in run.output
+    assert "system: read-only" in run.output, run.output
+    assert "grader checkout visible: False" in run.output
+    assert "home visible: False" in run.output
+    assert "workspace visible: True" in run.output
     assert not os.path.exists("/usr/grade-was-here")
 
 
