@@ -127,6 +127,7 @@ def _launcher_command(
         "--rounds", str(stress.rounds),
         "--seed", str(stress.seed),
         "--test-timeout", str(test_timeout),
+        "--hide-tests",
         *nodeids,
     ]
 

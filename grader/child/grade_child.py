@@ -153,14 +153,27 @@ class Stress:
     race shows in every run and the run can be replayed.
     """
 
-    def __init__(self, *, threads: int, rounds: int, seed: int, join_timeout: float) -> None:
+    def __init__(
+        self, *, threads: int, rounds: int, seed: int, time_left: Callable[[], float]
+    ) -> None:
         self.threads = threads
         self.rounds = rounds
         self.seed = seed
-        self.join_timeout = join_timeout
+        self._time_left = time_left
         self._random = random.Random(seed)
         self.latencies = (0.001, 0.002, 0.004)
         self._crew: _Crew | None = None
+
+    def begin_test(self, nodeid: str) -> None:
+        """Seed from the run's seed and the test: a test's latencies do not depend on which
+        tests ran before it, so a rerun of the tests left after a timeout replays them too."""
+        self._random = random.Random(f"{self.seed}:{nodeid}")
+
+    @property
+    def join_timeout(self) -> float:
+        """Wait for the threads while the test has time left, so a deadlock fails the test with
+        a message before the watchdog has to end the process."""
+        return max(0.5, self._time_left() - 1.0)
 
     def latency(self, round_index: int) -> float:
         base = self.latencies[round_index % len(self.latencies)]
@@ -171,7 +184,8 @@ class Stress:
         count = threads or self.threads
         if self._crew is None or self._crew.size != count:
             self._crew = _Crew(count)
-        job = _Job(work, count, self.join_timeout)
+        timeout = self.join_timeout
+        job = _Job(work, count, timeout)
         previous = sys.getswitchinterval()
         sys.setswitchinterval(1e-6)
         try:
@@ -181,7 +195,7 @@ class Stress:
         if not finished:
             self._crew = None  # some of its threads are stuck in the student's code
             raise AssertionError(
-                f"threads still running after {self.join_timeout:.0f} s: possible deadlock"
+                f"threads still running after {timeout:.1f} s: possible deadlock"
             )
         if job.errors:
             index, first = job.errors[0]
@@ -382,12 +396,12 @@ class GradePlugin:
             threads=options.threads,
             rounds=options.rounds,
             seed=options.seed,
-            join_timeout=max(1.0, options.test_timeout - 1.0),
+            time_left=self._test_time_left,
         )
         self._current: str | None = None
         self._deadline: float | None = None
         self._watch_lock = threading.Lock()
-        self._reported: set[str] = set()
+        self._phases: dict[str, pytest.TestReport] = {}
         self._guard: Guard | None = None
 
     # -- session ---------------------------------------------------------------------------
@@ -411,8 +425,9 @@ class GradePlugin:
             return
         gil_at_start = gil_enabled()
         # The suite is in memory now: off the disk before the student's code can read it.
-        # (The folder stays: pytest returns to it at the end.)
-        for entry in Path(self.options.tests).iterdir():
+        # Only when asked: the parent passes --hide-tests for its private copy, never for
+        # a challenge's own folder. (The folder stays: pytest returns to it at the end.)
+        for entry in Path(self.options.tests).iterdir() if self.options.hide_tests else ():
             if entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
@@ -448,35 +463,36 @@ class GradePlugin:
             self._deadline = time.monotonic() + self.options.test_timeout
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        nodeid = report.nodeid
-        if nodeid in self._reported:
-            return
-        outcome = None
-        if report.when == "setup" and report.failed:
-            outcome = "error"
-        elif report.when == "setup" and report.skipped:
-            outcome = "skipped"
-        elif report.when == "call":
-            outcome = report.outcome
-        elif report.when == "teardown" and report.failed:
-            outcome = "error"
-        if outcome is None:
-            return
-        if report.when == "call" or outcome != "passed":
-            self._reported.add(nodeid)
-        self.writer.write(
-            event="test",
-            nodeid=nodeid,
-            outcome=outcome,
-            duration=round(getattr(report, "duration", 0.0), 4),
-            message=self._message(report) if outcome != "passed" else "",
-        )
+        """Keep the first phase that did not pass (else the call's pass) until the test ends."""
+        kept = self._phases.get(report.nodeid)
+        if report.when == "call" and kept is None:
+            self._phases[report.nodeid] = report
+        elif (report.failed or report.skipped) and (kept is None or kept.passed):
+            self._phases[report.nodeid] = report
 
     def pytest_runtest_logfinish(self, nodeid: str) -> None:
         with self._watch_lock:
             self._current, self._deadline = None, None
+        report = self._phases.pop(nodeid, None)
+        if report is not None:
+            if report.when == "call" and not report.skipped:
+                outcome = report.outcome
+            else:
+                outcome = "skipped" if report.skipped else "error"
+            self.writer.write(
+                event="test",
+                nodeid=nodeid,
+                outcome=outcome,
+                duration=round(getattr(report, "duration", 0.0), 4),
+                message=self._message(report) if outcome != "passed" else "",
+            )
         if self._guard:
             self._guard.report_changes()
+
+    def _test_time_left(self) -> float:
+        with self._watch_lock:
+            deadline = self._deadline
+        return self.options.test_timeout if deadline is None else deadline - time.monotonic()
 
     def _message(self, report: pytest.TestReport) -> str:
         excinfo = getattr(report, "_grade_excinfo", None)
@@ -526,8 +542,9 @@ class GradePlugin:
         return self._submission.fresh
 
     @pytest.fixture
-    def stress(self) -> Stress:
-        """Barrier start, rounds and latency, seeded by the run."""
+    def stress(self, request: pytest.FixtureRequest) -> Stress:
+        """Barrier start, rounds and latency, seeded by the run and the test."""
+        self._stress.begin_test(request.node.nodeid)
         return self._stress
 
 
@@ -555,6 +572,8 @@ def parse_options(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--submission", default="")
     parser.add_argument("--module", default="")
     parser.add_argument("--collect-only", action="store_true")
+    parser.add_argument("--hide-tests", action="store_true",
+                        help="delete the suite's files once collected (the parent's private copy only)")
     parser.add_argument("--threads", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
