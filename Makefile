@@ -24,11 +24,22 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# Debian's chromium, for the browser tests of `grade batch`'s report; installed only where missing.
+.PHONY: test-deps
+test: test-deps
+test-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  sudo=$$(test "$$(id -u)" -eq 0 || echo sudo); \
+	  $$sudo apt-get update -qq && \
+	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
 verify: setup
 	$(BIN)/grade verify notification-pipeline --runs 5
 
 bench: setup
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/batch.py --scale 200
+	$(BIN)/python bench/watch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

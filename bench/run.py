@@ -3,12 +3,15 @@
 Times whole processes, alternating the two commands so machine noise hits both alike, and
 prints medians and the paired ratio:
 - `grade submit` of the reference (sandbox, collection, static checks, scoring, report);
-- the same hidden suite run by plain pytest with the grader's fixtures and no isolation.
+- the same hidden suite run by plain pytest with the grader's fixtures and no isolation
+  (no sandbox, no collection in the parent, no static checks, no scoring).
+Both runs must pass every test, or nothing is timed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -20,10 +23,21 @@ from grader.runtime import find_runtime
 from grader.sandbox import CHILD_LAUNCHER
 
 
-def timed(command: list[str]) -> float:
+def timed(command: list[str]) -> tuple[float, str]:
     started = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - started
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    return time.perf_counter() - started, done.stdout
+
+
+def check_all_passed(label: str, output: str, expected: int) -> None:
+    """A baseline that failed early would make any ratio meaningless."""
+    if label == "grade":
+        passed = json.loads(output)["passed"]
+    else:
+        records = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+        passed = sum(r.get("outcome") == "passed" for r in records if r.get("event") == "test") == expected
+    if not passed:
+        sys.exit(f"bench: the {label} run of the reference did not pass every test; not timing it")
 
 
 def main() -> None:
@@ -37,15 +51,19 @@ def main() -> None:
     reference = project_root() / "solutions" / challenge.id / "reference"
     grade = [str(Path(sys.executable).parent / "grade"), "submit", str(reference),
              "--challenge", challenge.id, "--format", "json", "--seed", "1"]
-    raw = [str(runtime.executable), "-I", str(CHILD_LAUNCHER), "--records-fd", "1",
+    raw = [str(runtime.executable), "-I", "-B", str(CHILD_LAUNCHER), "--records-fd", "1",
            "--tests", str(challenge.tests_dir), "--submission", str(reference),
            "--module", challenge.module, "--threads", str(challenge.stress.threads),
            "--rounds", str(challenge.stress.rounds), "--seed", "1"]
-    timed(grade)  # warm the collection cache and the page cache
+    _, warm = timed(grade)  # warms the collection cache and the page cache
+    check_all_passed("grade", warm, 0)
+    expected = len(json.loads(warm)["tests"]) - len(challenge.static_checks)
     grade_times, raw_times, ratios = [], [], []
     for run in range(options.runs):
-        g = timed(grade)
-        r = timed(raw)
+        g, graded = timed(grade)
+        r, raw_output = timed(raw)
+        check_all_passed("grade", graded, 0)
+        check_all_passed("plain pytest", raw_output, expected)
         grade_times.append(g)
         raw_times.append(r)
         ratios.append(g / r)

@@ -167,7 +167,7 @@ def run_suite(
         status = {
             "passed": Status.PASSED, "failed": Status.FAILED,
         }.get(record.get("outcome"), Status.ERROR)
-        message = str(record.get("message", ""))
+        message = clean_text(record.get("message", ""))
         if record.get("outcome") == "skipped":
             message = message or "the test was skipped"
         outcome = TestOutcome(nodeid, status, float(record.get("duration", 0.0)), message)
@@ -251,13 +251,18 @@ def run_suite(
         outcomes=tuple(outcomes[nodeid] for nodeid in collected),
         gil_enabled_after_import=session.get("gil_enabled_after_import"),
         gil_enabled_at_end=end.get("gil_enabled"),
-        import_error=session.get("import_error") or import_failure,
+        import_error=clean_text(session.get("import_error") or import_failure or "") or None,
         output="".join(output_parts),
         output_truncated=truncated,
         children=children,
         notes=tuple(notes),
         tamper_evidence=tuple(dict.fromkeys(evidence)),
     )
+
+
+def clean_text(value: object) -> str:
+    """Text from the child as valid UTF-8: a lone surrogate in a message becomes U+FFFD."""
+    return str(value).encode("utf-8", "replace").decode("utf-8")
 
 
 def _settle(

@@ -20,7 +20,6 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -33,9 +32,6 @@ NATIVE_SUFFIXES = {".so", ".pyd", ".dylib", ".dll"}
 MAX_SUBMISSION_BYTES = 8 * 1024 * 1024
 MAX_RECORD_BYTES = 256 * 1024
 MAX_RECORDS = 20_000
-# Folders hidden from the child besides challenges/ and solutions/, for the current thread's
-# gradings: a batch hides the class's submissions and results so no student reads another's.
-HIDDEN_FROM_CHILD: ContextVar[tuple[Path, ...]] = ContextVar("hidden_from_child", default=())
 
 
 class SandboxLevel(StrEnum):
@@ -267,13 +263,26 @@ class PidsCgroup:
     def create(cls, limit: int) -> PidsCgroup | None:
         if not (cls.ROOT / "cgroup.procs").exists():
             return None
-        path = cls.ROOT / "grade" / f"{os.getpid()}-{time.monotonic_ns()}"
+        parent = cls.ROOT / "grade"
+        cls._remove_stale(parent)
+        path = parent / f"{os.getpid()}-{time.monotonic_ns()}"
         try:
             path.mkdir(parents=True)
             (path / "pids.max").write_text(str(limit))
         except OSError:
             return None
         return cls(path)
+
+    @staticmethod
+    def _remove_stale(parent: Path) -> None:
+        """Empty cgroups left by a grader that was killed (named after its pid, now gone)."""
+        for folder in parent.glob("*-*") if parent.is_dir() else ():
+            owner = folder.name.split("-", 1)[0]
+            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
+                try:
+                    folder.rmdir()  # refused while it still holds a process
+                except OSError:
+                    pass
 
     def join(self) -> None:
         """Called in the child between fork and exec."""

@@ -297,8 +297,10 @@ WATCHED_NAMES = {"os": ("write", "_exit", "fork"),
                  "sys": ("exit", "_is_gil_enabled", "setswitchinterval", "getswitchinterval")}
 
 
-class GuardViolation(RuntimeError):
-    """Raised inside the student's code by the audit hook."""
+class GuardViolation(PermissionError):
+    """Raised inside the student's code by the audit hook: a PermissionError, as the operating
+    system would raise, so code that copes with one (the import system's bytecode cache, say)
+    copes with this too."""
 
 
 class Guard:

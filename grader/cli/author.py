@@ -38,12 +38,12 @@ def verify_command(
     table.add_column("solution", style="bold")
     for group in verification.groups:
         table.add_column(group)
-    table.add_column("scores")
+    table.add_column("scores seen")
     for verdict in verification.verdicts:
         table.add_row(
             verdict.solution.name,
             *(CELL_LABELS[cell] for _, cell in verdict.cells),
-            " ".join(points(score) for score in verdict.scores),
+            " ".join(points(score) for score in sorted(set(verdict.scores))),
         )
     out.print(table)
     out.print("lost: lost as expected · kept: kept as expected · [bold red]MISSED[/]: kept when it "
