@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -194,6 +195,32 @@ def _parse(data: dict[str, Any], *, root: Path, manifest: Path, challenge_id: st
         hints=tuple(str(hint) for hint in data.get("hints", [])),
         root=root,
     )
+
+
+def with_limits(challenge: Challenge, settings: Sequence[str]) -> Challenge:
+    """The challenge with limits set from the command line (`KEY=VALUE`, e.g. wall_seconds=300).
+
+    Limits come from the challenge and may be changed by whoever runs the grader, never by the
+    submission: nothing the submission ships is read as configuration.
+    """
+    if not settings:
+        return challenge
+    fields = Limits.__dataclass_fields__
+    values: dict[str, Any] = {}
+    for setting in settings:
+        key, _, raw = setting.partition("=")
+        key = key.strip().replace("-", "_")
+        if key not in fields:
+            raise ChallengeError(f"--limit {setting!r}: unknown limit; known: {', '.join(fields)}")
+        kind = float if fields[key].type in ("float", float) else int
+        try:
+            value = kind(raw)
+        except ValueError:
+            raise ChallengeError(f"--limit {setting!r}: {raw!r} is not a number") from None
+        if value <= 0:
+            raise ChallengeError(f"--limit {setting!r}: must be more than zero")
+        values[key] = value
+    return replace(challenge, limits=replace(challenge.limits, **values))
 
 
 def _known(table: dict[str, Any], kind: type, manifest: Path, section: str) -> dict[str, Any]:

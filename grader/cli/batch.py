@@ -39,7 +39,7 @@ from grader.batch import (
     grade_batch,
     plan_batch,
 )
-from grader.catalog import load_challenge
+from grader.catalog import load_challenge, with_limits
 from grader.cli.app import EXIT_NOT_FULL, app, err, out
 from grader.report.scorecard import points
 from grader.runtime import find_runtime
@@ -69,9 +69,13 @@ def batch_command(
     ] = None,
     python: Annotated[Optional[str], typer.Option("--python", help="Interpreter to run the submissions on.")] = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="The same stress seed for every submission.")] = None,
+    limit: Annotated[
+        Optional[list[str]],
+        typer.Option("--limit", metavar="KEY=VALUE", help="Change a limit, e.g. wall_seconds=300 (see README)."),
+    ] = None,
 ) -> None:
     """Grade every submission in ROOT; write a gradebook, feedback per student and a report."""
-    challenge = load_challenge(challenge_id)
+    challenge = with_limits(load_challenge(challenge_id), limit or [])
     runtime = find_runtime(python)
     target = out_dir or default_out(challenge.id)
     plan = plan_batch(

@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
-from grader.catalog import Challenge, load_challenge
+from grader.catalog import Challenge, load_challenge, with_limits
 from grader.cli.app import EXIT_FULL_MARKS, EXIT_NOT_FULL, app, err, out
 from grader.cli.grading_progress import grade_showing_progress
 from grader.cli.student import render_next_step
@@ -70,13 +70,17 @@ def submit_command(
         bool, typer.Option("--require-free-threading", help="Fail (exit 2) unless the GIL stays disabled.")
     ] = False,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Replay a run: the seed its scorecard shows.")] = None,
+    limit: Annotated[
+        Optional[list[str]],
+        typer.Option("--limit", metavar="KEY=VALUE", help="Change a limit, e.g. wall_seconds=300 (see README)."),
+    ] = None,
 ) -> None:
     """Grade a submission and print its scorecard."""
     # Check what was typed in the order it was typed: the challenge id, then the path.
     challenge = load_challenge(challenge_id) if challenge_id else None
     if not path.exists():
         raise GradeError(f"{path}: no such file or folder: pass the folder holding your solution")
-    challenge = challenge or load_challenge(_challenge_for(path, challenge_id))
+    challenge = with_limits(challenge or load_challenge(_challenge_for(path, challenge_id)), limit or [])
     runtime = find_runtime(python)
     if require_free_threading and not runtime.gil_disabled:
         raise GradeError(

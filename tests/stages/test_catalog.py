@@ -82,3 +82,21 @@ points = 5
     (tmp_path / "challenges" / "broken" / "README.md").unlink()
     with pytest.raises(ChallengeError, match="README.md is missing"):
         load_challenge("broken")
+
+
+def test_limits_set_on_the_command_line_replace_the_challenges_own(tiny):
+    from grader.catalog import with_limits
+    changed = with_limits(tiny, ["wall_seconds=300", "memory-mb=8192"])
+    assert changed.limits.wall_seconds == 300.0 and changed.limits.memory_mb == 8192
+    assert changed.limits.test_seconds == tiny.limits.test_seconds
+
+
+@pytest.mark.parametrize(("setting", "complaint"), [
+    ("walltime=5", "unknown limit"),
+    ("wall_seconds=soon", "is not a number"),
+    ("processes=0", "more than zero"),
+])
+def test_a_bad_limit_is_refused_naming_the_setting(tiny, setting, complaint):
+    from grader.catalog import with_limits
+    with pytest.raises(ChallengeError, match=complaint):
+        with_limits(tiny, [setting])
