@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,9 @@ from grader.errors import ChallengeError
 from grader.runtime import Runtime, cache_dir
 from grader.sandbox import SandboxLevel, Workspace, refresh_tests, run_child
 from grader.tamper import contradictions, plant_canaries
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class Status(StrEnum):
@@ -262,7 +266,7 @@ def run_suite(
 
 def clean_text(value: object) -> str:
     """Text from the child as valid UTF-8: a lone surrogate in a message becomes U+FFFD."""
-    return str(value).encode("utf-8", "replace").decode("utf-8")
+    return LONE_SURROGATE.sub("\ufffd", str(value))
 
 
 def _settle(
