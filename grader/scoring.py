@@ -40,7 +40,8 @@ class GroupResult:
 
     @property
     def passed(self) -> bool:
-        return all(test.status is Status.PASSED for test in self.tests)
+        """Every test passed; a group none of whose tests reported has not passed."""
+        return bool(self.tests) and all(test.status is Status.PASSED for test in self.tests)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +107,10 @@ def score(
     tamper_evidence: tuple[str, ...] = (),
 ) -> Result:
     static_groups = {f"static::{check.name}": check.group for check in challenge.static_checks}
-    members: dict[str, list[tuple[str, TestOutcome]]] = {group.id: [] for group in challenge.groups}
+    members: dict[str, list[TestOutcome]] = {group.id: [] for group in challenge.groups}
     for outcome in (*execution.outcomes, *static_outcomes):
-        group = static_groups.get(outcome.nodeid) or group_of(outcome.nodeid)
-        members.setdefault(group, []).append((group, outcome))
+        group_id = static_groups.get(outcome.nodeid) or group_of(outcome.nodeid)
+        members.setdefault(group_id, []).append(outcome)
 
     evidence = tuple(dict.fromkeys((*tamper_evidence, *execution.tamper_evidence)))
     groups = []
@@ -126,7 +127,7 @@ def score(
                 duration_s=outcome.duration_s,
                 message=outcome.message,
             )
-            for _, outcome in tests
+            for outcome in tests
         )
         if evidence:
             earned = 0.0
