@@ -281,7 +281,13 @@ def _settle(
         on_outcome(outcomes[nodeid])
 
 
-def _settle_all(outcomes, on_outcome, nodeids, status, message) -> None:  # type: ignore[no-untyped-def]
+def _settle_all(
+    outcomes: dict[str, TestOutcome],
+    on_outcome: Callable[[TestOutcome], None],
+    nodeids: tuple[str, ...],
+    status: Status,
+    message: str,
+) -> None:
     for nodeid in nodeids:
         _settle(outcomes, on_outcome, nodeid, status, message)
 
