@@ -1,22 +1,29 @@
 """Catalog stage: load and check `challenges/<id>/challenge.toml` -> `Challenge`.
 
-A challenge is data: metadata, point groups, limits, stress settings, static checks and hints.
-A group's pytest tests live in `tests/test_<group>.py`; a group may also (or only) hold static
-checks. Loading refuses a manifest that is malformed, naming the file and the key.
+A challenge is data: metadata, point groups, limits, stress settings, static checks, hints,
+support files and sandbox allowances. A group's pytest tests live in `tests/test_<group>.py`;
+a group may also (or only) hold static checks. Loading refuses a manifest that is malformed or
+holds a key it does not know, naming the file and the key. Every default lives here, once:
+docs/authoring.md lists them.
 """
 
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from grader.errors import ChallengeError
+from grader.manifest import FLAG, INTEGER, NUMBER, TABLE, TABLES, TEXT, TEXTS, Kind, check_table, read_manifest
 
 SCHEMA_VERSION = 1
+DIFFICULTIES = ("beginner", "intermediate", "advanced")
+# What a challenge may grant its hidden suite (never the student's code) beyond the default.
+ALLOWANCES = {
+    "fresh-interpreter": "run a snippet in a fresh interpreter of the runtime, in the same sandbox",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +64,8 @@ class Limits:
 
 @dataclass(frozen=True, slots=True)
 class Stress:
+    """How hard the `stress` fixture pushes: threads released together, rounds repeated."""
+
     threads: int = 32
     rounds: int = 200
 
@@ -73,6 +82,7 @@ class Challenge:
     limits: Limits
     stress: Stress
     hints: tuple[str, ...]
+    allow: tuple[str, ...]
     root: Path
 
     @property
@@ -86,6 +96,20 @@ class Challenge:
     @property
     def tests_dir(self) -> Path:
         return self.root / "tests"
+
+    @property
+    def support_dir(self) -> Path:
+        return self.root / "support"
+
+    @property
+    def support_files(self) -> tuple[Path, ...]:
+        """Modules the suite relies on, copied over the submission's files of the same name."""
+        if not self.support_dir.is_dir():
+            return ()
+        return tuple(
+            path for path in sorted(self.support_dir.rglob("*"))
+            if path.is_file() and "__pycache__" not in path.parts
+        )
 
     @property
     def submission_file(self) -> str:
@@ -124,46 +148,64 @@ def load_challenge(challenge_id: str) -> Challenge:
             f"unknown challenge {challenge_id!r}; known challenges: {known or 'none'} "
             "(see `grade list`)"
         )
-    try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ChallengeError(f"{manifest}: not valid TOML: {exc}") from exc
-    return _parse(data, root=root, manifest=manifest, challenge_id=challenge_id)
+    return _parse(read_manifest(manifest), root=root, manifest=manifest, challenge_id=challenge_id)
+
+
+# Every key an author may write, and what it holds: docs/authoring.md documents each.
+CHALLENGE_KEYS = {
+    "schema": INTEGER,
+    "title": TEXT,
+    "difficulty": Kind(str, choices=DIFFICULTIES),
+    "module": TEXT,
+    "requires_free_threading": FLAG,
+    "hints": TEXTS,
+    "limits": TABLE,
+    "stress": TABLE,
+    "sandbox": TABLE,
+    "groups": TABLES,
+    "static": TABLES,
+}
+GROUP_KEYS = {"id": TEXT, "title": TEXT, "points": NUMBER, "hint": TEXT}
+STATIC_KEYS = {"name": TEXT, "group": TEXT, "file": TEXT, "description": TEXT}
+LIMIT_KEYS = {
+    name: NUMBER if field.type in ("float", float) else INTEGER
+    for name, field in Limits.__dataclass_fields__.items()
+}
+STRESS_KEYS = {name: INTEGER for name in Stress.__dataclass_fields__}
+SANDBOX_KEYS = {"allow": Kind(str, list_of=True, choices=tuple(ALLOWANCES))}
 
 
 def _parse(data: dict[str, Any], *, root: Path, manifest: Path, challenge_id: str) -> Challenge:
-    def need(table: dict[str, Any], key: str, kind: type, where: str = "") -> Any:
-        value = table.get(key)
-        if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
-            raise ChallengeError(
-                f"{manifest}: {where}{key!r} must be a {kind.__name__}, got {value!r}"
-            )
-        return value
-
+    check_table(data, CHALLENGE_KEYS, manifest=manifest, required=("title", "module", "groups"))
     if data.get("schema", SCHEMA_VERSION) != SCHEMA_VERSION:
         raise ChallengeError(f"{manifest}: schema {data.get('schema')!r} is not supported")
+    module = data["module"]
+    if not module.isidentifier():
+        raise ChallengeError(f"{manifest}: 'module' must be a Python module name, got {module!r}")
 
-    groups = tuple(
-        Group(
-            id=need(raw, "id", str, "groups: "),
-            title=need(raw, "title", str, "groups: "),
-            points=float(need(raw, "points", (int, float), "groups: ")),  # type: ignore[arg-type]
-            hint=str(raw.get("hint", "")),
-        )
-        for raw in data.get("groups", [])
-    )
+    groups = []
+    for number, raw in enumerate(data["groups"], start=1):
+        check_table(raw, GROUP_KEYS, manifest=manifest, where=f"[[groups]] #{number}",
+                    required=("id", "title", "points"))
+        if not raw["id"].isidentifier():
+            raise ChallengeError(f"{manifest}: group id {raw['id']!r} must be a Python identifier "
+                                 "(its tests live in tests/test_<id>.py)")
+        if raw["points"] <= 0:
+            raise ChallengeError(f"{manifest}: group {raw['id']!r} must be worth more than zero points")
+        groups.append(Group(id=raw["id"], title=raw["title"], points=float(raw["points"]),
+                            hint=raw.get("hint", "")))
     if not groups:
         raise ChallengeError(f"{manifest}: no [[groups]]: a challenge needs at least one")
-    group_ids = {group.id for group in groups}
+    group_ids = [group.id for group in groups]
+    if len(set(group_ids)) != len(group_ids):
+        raise ChallengeError(f"{manifest}: group ids must be unique, got {group_ids}")
 
     static_checks = []
-    for raw in data.get("static", []):
-        check = StaticCheck(
-            name=need(raw, "name", str, "static: "),
-            group=need(raw, "group", str, "static: "),
-            file=root / need(raw, "file", str, "static: "),
-            description=str(raw.get("description", "")),
-        )
+    for number, raw in enumerate(data.get("static", []), start=1):
+        check_table(raw, STATIC_KEYS, manifest=manifest, where=f"[[static]] #{number}",
+                    required=("name", "group", "file"))
+        check = StaticCheck(name=raw["name"], group=raw["group"], file=root / raw["file"],
+                            description=raw.get("description", ""))
         if check.group not in group_ids:
             raise ChallengeError(f"{manifest}: static check {check.name!r} names unknown group {check.group!r}")
         if not check.file.is_file():
@@ -172,6 +214,43 @@ def _parse(data: dict[str, Any], *, root: Path, manifest: Path, challenge_id: st
 
     if not (root / "README.md").is_file():
         raise ChallengeError(f"{root / 'README.md'} is missing: every challenge needs its statement")
+    _check_test_files(root, manifest, groups, static_checks)
+
+    sections = {"limits": LIMIT_KEYS, "stress": STRESS_KEYS, "sandbox": SANDBOX_KEYS}
+    for section, keys in sections.items():
+        check_table(data.get(section, {}), keys, manifest=manifest, where=f"[{section}]")
+    limits = Limits(**data.get("limits", {}))
+    stress = Stress(**data.get("stress", {}))
+    for name, value in (*data.get("limits", {}).items(), *data.get("stress", {}).items()):
+        if value <= 0:
+            raise ChallengeError(f"{manifest}: {name!r} must be more than zero, got {value!r}")
+    challenge = Challenge(
+        id=challenge_id,
+        title=data["title"],
+        difficulty=data.get("difficulty", ""),
+        module=module,
+        requires_free_threading=data.get("requires_free_threading", True),
+        groups=tuple(groups),
+        static_checks=tuple(static_checks),
+        limits=limits,
+        stress=stress,
+        hints=tuple(data.get("hints", ())),
+        allow=tuple(dict.fromkeys(data.get("sandbox", {}).get("allow", ()))),
+        root=root,
+    )
+    if challenge.submission_file in {path.name for path in challenge.support_files}:
+        raise ChallengeError(
+            f"{challenge.support_dir / challenge.submission_file}: a support file may not have the "
+            "name of the student's module"
+        )
+    return challenge
+
+
+def _check_test_files(
+    root: Path, manifest: Path, groups: list[Group], static_checks: list[StaticCheck]
+) -> None:
+    """Every group is checked by something, and every test file belongs to a group."""
+    group_ids = {group.id for group in groups}
     for group in groups:
         has_tests = (root / "tests" / f"test_{group.id}.py").is_file()
         has_static = any(check.group == group.id for check in static_checks)
@@ -179,22 +258,12 @@ def _parse(data: dict[str, Any], *, root: Path, manifest: Path, challenge_id: st
             raise ChallengeError(
                 f"{manifest}: group {group.id!r} has neither tests/test_{group.id}.py nor a static check"
             )
-
-    limits = Limits(**_known(data.get("limits", {}), Limits, manifest, "limits"))
-    stress = Stress(**_known(data.get("stress", {}), Stress, manifest, "stress"))
-    return Challenge(
-        id=challenge_id,
-        title=need(data, "title", str),
-        difficulty=str(data.get("difficulty", "")),
-        module=need(data, "module", str),
-        requires_free_threading=bool(data.get("requires_free_threading", True)),
-        groups=groups,
-        static_checks=tuple(static_checks),
-        limits=limits,
-        stress=stress,
-        hints=tuple(str(hint) for hint in data.get("hints", [])),
-        root=root,
-    )
+    for path in sorted((root / "tests").glob("test_*.py")):
+        if path.stem.removeprefix("test_") not in group_ids:
+            raise ChallengeError(
+                f"{path}: no group {path.stem.removeprefix('test_')!r} in {manifest.name}: "
+                f"tests live in tests/test_<group>.py, for groups {sorted(group_ids)}"
+            )
 
 
 def with_limits(challenge: Challenge, settings: Sequence[str]) -> Challenge:
@@ -221,13 +290,3 @@ def with_limits(challenge: Challenge, settings: Sequence[str]) -> Challenge:
             raise ChallengeError(f"--limit {setting!r}: must be more than zero")
         values[key] = value
     return replace(challenge, limits=replace(challenge.limits, **values))
-
-
-def _known(table: dict[str, Any], kind: type, manifest: Path, section: str) -> dict[str, Any]:
-    allowed = set(kind.__dataclass_fields__)
-    unknown = set(table) - allowed
-    if unknown:
-        raise ChallengeError(
-            f"{manifest}: [{section}] has unknown keys {sorted(unknown)}; allowed: {sorted(allowed)}"
-        )
-    return table

@@ -57,7 +57,10 @@ def grade_submission(
     scratch = Path(tempfile.mkdtemp(prefix="grade-"))
     try:
         workspace = build_workspace(submission=submission, challenge=challenge, into=scratch / "ws")
-        reaching = scan_submission(workspace.submission)
+        reaching = scan_submission(
+            workspace.submission,
+            ignore={path.relative_to(challenge.support_dir) for path in challenge.support_files},
+        )
         collected = collect_tests(challenge, runtime, workspace)
         total = len(collected) + len(challenge.static_checks)
         on_event(Progress(total=total))
@@ -92,6 +95,15 @@ def grade_submission(
         execution.gil_enabled_at_end is not True
     )
     notes = list(f"skipped {entry}" for entry in workspace.skipped)
+    notes.extend(
+        f"{name}: the challenge supplies this file, so the grader's copy was used instead of yours"
+        for name in workspace.replaced
+    )
+    if challenge.requires_free_threading and not gil_disabled:
+        notes.append(
+            "this challenge requires free threading: with the GIL on, a race can pass unseen, "
+            "so a pass here is not a verdict"
+        )
     if runtime.gil_disabled and gil_after_import:
         notes.append(
             f"importing {challenge.submission_file} turned the GIL back on: races may go unseen"

@@ -46,6 +46,7 @@ class Workspace:
     tests: Path
     launcher: Path
     skipped: tuple[str, ...]
+    replaced: tuple[str, ...] = ()  # the submission's files that a support file of the same name replaced
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +104,7 @@ def build_workspace(*, submission: Path, challenge: Challenge, into: Path) -> Wo
     child_dir = root / "child"
     submission_copy.mkdir(parents=True)
     skipped = _copy_submission(submission, submission_copy)
+    replaced = _install_support(challenge, submission_copy)
     child_dir.mkdir()
     shutil.copy2(CHILD_LAUNCHER, child_dir / CHILD_LAUNCHER.name)
     workspace = Workspace(
@@ -111,9 +113,28 @@ def build_workspace(*, submission: Path, challenge: Challenge, into: Path) -> Wo
         tests=tests_copy,
         launcher=child_dir / CHILD_LAUNCHER.name,
         skipped=tuple(skipped),
+        replaced=replaced,
     )
     refresh_tests(workspace, challenge)
     return workspace
+
+
+def _install_support(challenge: Challenge, target: Path) -> tuple[str, ...]:
+    """Copy the challenge's support files over the submission's: the suite relies on the
+    grader's copy (an instrumented driver, say), whatever the student shipped by that name."""
+    replaced = []
+    for path in challenge.support_files:
+        relative = path.relative_to(challenge.support_dir)
+        destination = target / relative
+        if destination.exists() or destination.is_symlink():
+            replaced.append(str(relative))
+            if destination.is_dir() and not destination.is_symlink():
+                shutil.rmtree(destination)
+            else:
+                destination.unlink()
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, destination)
+    return tuple(replaced)
 
 
 def refresh_tests(workspace: Workspace, challenge: Challenge) -> None:

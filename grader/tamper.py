@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import random
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,12 +34,15 @@ class Canary:
     nodeid: str
 
 
-def scan_submission(submission: Path) -> tuple[str, ...]:
-    """Findings in the submission's Python files that only a forgery needs."""
+def scan_submission(submission: Path, *, ignore: Collection[Path] = ()) -> tuple[str, ...]:
+    """Findings in the submission's Python files that only a forgery needs.
+
+    `ignore`: paths relative to the submission that the grader put there (support files)."""
     findings: list[str] = []
+    base = submission if submission.is_dir() else submission.parent
     files = [submission] if submission.is_file() else sorted(submission.rglob("*.py"))
     for path in files:
-        if path.is_symlink() or not path.is_file():
+        if path.is_symlink() or not path.is_file() or path.relative_to(base) in ignore:
             continue
         name = path.name
         try:

@@ -1,4 +1,4 @@
-"""`grade verify`: the author's check that a challenge's verdicts are right, every run."""
+"""The author's commands: `grade new` lays out a challenge, `grade verify` checks it, every run."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from grader.catalog import load_challenge
 from grader.cli.app import EXIT_NOT_FULL, app, err, out
 from grader.report.scorecard import points
 from grader.runtime import find_runtime
-from grader.verify import Cell, verify_challenge
+from grader.scaffold import scaffold_challenge
+from grader.verify import Cell, Verification, verify_challenge
 
 
 @app.command("verify")
@@ -49,11 +50,42 @@ def verify_command(
     out.print("lost: lost as expected · kept: kept as expected · [bold red]MISSED[/]: kept when it "
               "should be lost · [bold red]WRONG[/]: lost when it should be kept · "
               "[bold yellow]FLAKY[/]: differs between runs")
+    _print_author_checks(verification)
     if verification.ok:
-        out.print("[bold green]verified:[/] the reference scored full marks and every mutant lost exactly its groups, every run")
+        out.print("[bold green]verified:[/] the reference scored full marks and every mutant lost "
+                  "exactly its groups, every run; every author check passed")
         raise typer.Exit(0)
-    out.print("[bold red]not verified:[/] see the red and yellow cells")
+    out.print("[bold red]not verified:[/] see the red and yellow cells and the author checks")
     raise typer.Exit(EXIT_NOT_FULL)
+
+
+def _print_author_checks(verification: Verification) -> None:
+    if not verification.checks:
+        return
+    table = Table(title="author checks", title_justify="left", show_header=False, box=None)
+    table.add_column("mark")
+    table.add_column("check")
+    for check in verification.checks:
+        mark = "[green]ok[/]" if check.ok else "[bold red]TODO[/]"
+        detail = f"\n  [dim]{check.detail}[/]" if check.detail else ""
+        table.add_row(mark, f"{check.name}{detail}")
+    out.print(table)
+
+
+@app.command("new")
+def new_command(
+    challenge_id: Annotated[str, typer.Argument(metavar="ID", help="Lower-case words joined by dashes.")],
+    module: Annotated[str, typer.Option("--module", "-m", help="The module the student writes.")] = "solution",
+    title: Annotated[Optional[str], typer.Option("--title", help="The challenge's title.")] = None,
+) -> None:
+    """Lay out a new challenge (manifest, statement, hidden test, starter, reference) to fill in."""
+    scaffold = scaffold_challenge(
+        challenge_id, module=module, title=title or challenge_id.replace("-", " ").capitalize()
+    )
+    for path in scaffold.files:
+        out.print(f"  wrote {path}")
+    out.print(f"next: `grade verify {challenge_id}` grades it and lists what is left to do; "
+              "docs/authoring.md explains every file")
 
 
 CELL_LABELS = {

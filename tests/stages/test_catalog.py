@@ -66,7 +66,7 @@ id = "basics"
 title = "Basics"
 points = 5
 """)
-    with pytest.raises(ChallengeError, match=r"\[limits\] has unknown keys \['wall_secs'\]"):
+    with pytest.raises(ChallengeError, match=r"\[limits\] unknown key .wall_secs.; allowed: wall_seconds"):
         load_challenge("broken")
 
 
@@ -100,3 +100,64 @@ def test_a_bad_limit_is_refused_naming_the_setting(tiny, setting, complaint):
     from grader.catalog import with_limits
     with pytest.raises(ChallengeError, match=complaint):
         with_limits(tiny, [setting])
+
+
+GOOD_GROUP = """
+[[groups]]
+id = "basics"
+title = "Basics"
+points = 5
+"""
+
+
+@pytest.mark.parametrize(("manifest", "complaint"), [
+    ('title = "T"\nmodule = "m"\nhint = ["typo for hints"]\n' + GOOD_GROUP,
+     r"unknown key 'hint'; allowed: schema, title, difficulty"),
+    ('title = "T"\nmodule = "m"\nrequires_free_threading = "yes"\n' + GOOD_GROUP,
+     r"'requires_free_threading' must be true or false, got 'yes'"),
+    ('title = "T"\nmodule = "m"\ndifficulty = "hard"\n' + GOOD_GROUP,
+     r"'difficulty' must be one of 'beginner', 'intermediate', 'advanced'"),
+    ('title = "T"\nmodule = "m"\n[stress]\nrounds = "many"\n' + GOOD_GROUP,
+     r"\[stress\] 'rounds' must be an integer, got 'many'"),
+    ('title = "T"\nmodule = "m"\n[sandbox]\nallow = ["network"]\n' + GOOD_GROUP,
+     r"\[sandbox\] 'allow' must be a list of one of 'fresh-interpreter'"),
+    ('title = "T"\nmodule = "m"\n' + GOOD_GROUP + 'pionts = 3\n',
+     r"\[\[groups\]\] #1 unknown key 'pionts'"),
+    ('title = "T"\nmodule = "m"\n' + GOOD_GROUP.replace("points = 5", "points = true"),
+     r"\[\[groups\]\] #1 'points' must be a number, got True"),
+    ('module = "m"\n' + GOOD_GROUP, r"'title' is required"),
+    ('title = "T"\nmodule = "my-module"\n' + GOOD_GROUP, r"must be a Python module name"),
+])
+def test_a_typo_or_a_wrong_type_in_the_manifest_is_refused_naming_file_and_key(
+    tmp_path, monkeypatch, manifest, complaint
+):
+    _home_with(tmp_path, monkeypatch, manifest)
+    with pytest.raises(ChallengeError, match=r"challenge\.toml: .*" + complaint):
+        load_challenge("broken")
+
+
+def test_a_test_file_that_belongs_to_no_group_is_refused(tmp_path, monkeypatch):
+    _home_with(tmp_path, monkeypatch, 'title = "T"\nmodule = "m"\n' + GOOD_GROUP)
+    (tmp_path / "challenges" / "broken" / "tests" / "test_basic.py").write_text("def test_y():\n    pass\n")
+    with pytest.raises(ChallengeError, match=r"test_basic\.py: no group 'basic'"):
+        load_challenge("broken")
+
+
+def test_support_files_and_allowances_are_read_from_the_challenge(tmp_path, monkeypatch):
+    _home_with(tmp_path, monkeypatch,
+               'title = "T"\nmodule = "m"\n[sandbox]\nallow = ["fresh-interpreter"]\n' + GOOD_GROUP)
+    support = tmp_path / "challenges" / "broken" / "support"
+    support.mkdir()
+    (support / "driver.py").write_text("def connect():\n    return object()\n")
+    challenge = load_challenge("broken")
+    assert challenge.allow == ("fresh-interpreter",)
+    assert [path.name for path in challenge.support_files] == ["driver.py"]
+
+
+def test_a_support_file_may_not_replace_the_students_module(tmp_path, monkeypatch):
+    _home_with(tmp_path, monkeypatch, 'title = "T"\nmodule = "m"\n' + GOOD_GROUP)
+    support = tmp_path / "challenges" / "broken" / "support"
+    support.mkdir()
+    (support / "m.py").write_text("")
+    with pytest.raises(ChallengeError, match="may not have the name of the student's module"):
+        load_challenge("broken")
