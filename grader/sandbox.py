@@ -1,9 +1,9 @@
 """Sandbox stage: build a fresh workspace and run one child process under limits -> `ChildRun`.
 
 The workspace holds a copy of the submission (regular files only: symlinks are not followed),
-a copy of the hidden tests and the child launcher. The child runs in bubblewrap where it works
-(read-only system, private /tmp, no network, own pid namespace, dies with its parent) and under
-rlimits always. Its records arrive on a pipe of their own; its stdout and stderr are drained
+the challenge's support files over it, a copy of the hidden tests and the child launcher. The
+child runs in bubblewrap where it works (read-only system, private /tmp, no network, own pid
+namespace, dies with its parent) and under rlimits and a pids cgroup always (`grader.confine`). Its records arrive on a pipe of their own; its stdout and stderr are drained
 and capped, so a flood costs the grader no more than the cap. This stage never interprets
 records: it only carries them.
 """
@@ -13,9 +13,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-import resource
 import shutil
-import signal
 import subprocess
 import threading
 import time
@@ -25,6 +23,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from grader.catalog import Challenge, Limits, project_root
+from grader.confine import PidsCgroup, apply_limits, kill_group
 
 CHILD_LAUNCHER = Path(__file__).parent / "child" / "grade_child.py"
 SKIPPED_NAMES = {".git", "__pycache__", ".grade.toml", ".mypy_cache", ".pytest_cache", ".venv"}
@@ -205,7 +204,7 @@ def run_child(
             env=_child_environment(workspace),
             pass_fds=(write_fd,),
             start_new_session=True,
-            preexec_fn=functools.partial(_apply_limits, limits, cgroup),
+            preexec_fn=functools.partial(apply_limits, limits, cgroup),
         )
     except BaseException:
         if cgroup:
@@ -227,7 +226,7 @@ def run_child(
     except subprocess.TimeoutExpired:
         timed_out = True
     finally:
-        _kill_group(process)
+        kill_group(process)
         if cgroup:
             cgroup.kill_all()
         process.wait()  # reap it even when interrupted, so no zombie is left
@@ -271,64 +270,6 @@ def _bubblewrap_argv(workspace: Workspace, readable: Sequence[Path]) -> list[str
     return argv
 
 
-class PidsCgroup:
-    """A pids cgroup per child: caps processes and threads (RLIMIT_NPROC does not bind root)
-    and lets the parent kill every process the child left, even one that left its group."""
-
-    ROOT = Path("/sys/fs/cgroup/pids")
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    @classmethod
-    def create(cls, limit: int) -> PidsCgroup | None:
-        if not (cls.ROOT / "cgroup.procs").exists():
-            return None
-        parent = cls.ROOT / "grade"
-        cls._remove_stale(parent)
-        path = parent / f"{os.getpid()}-{time.monotonic_ns()}"
-        try:
-            path.mkdir(parents=True)
-            (path / "pids.max").write_text(str(limit))
-        except OSError:
-            return None
-        return cls(path)
-
-    @staticmethod
-    def _remove_stale(parent: Path) -> None:
-        """Empty cgroups left by a grader that was killed (named after its pid, now gone)."""
-        for folder in parent.glob("*-*") if parent.is_dir() else ():
-            owner = folder.name.split("-", 1)[0]
-            if owner.isdigit() and not Path(f"/proc/{owner}").exists():
-                try:
-                    folder.rmdir()  # refused while it still holds a process
-                except OSError:
-                    pass
-
-    def join(self) -> None:
-        """Called in the child between fork and exec."""
-        (self.path / "cgroup.procs").write_text(str(os.getpid()))
-
-    def kill_all(self) -> None:
-        for _ in range(50):
-            try:
-                pids = [int(pid) for pid in (self.path / "cgroup.procs").read_text().split()]
-            except OSError:
-                return
-            if not pids:
-                break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.02)
-        try:
-            self.path.rmdir()
-        except OSError:
-            pass
-
-
 def _child_environment(workspace: Workspace) -> dict[str, str]:
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
@@ -338,33 +279,6 @@ def _child_environment(workspace: Workspace) -> dict[str, str]:
         "PYTHONUNBUFFERED": "1",
         "TMPDIR": "/tmp",
     }
-
-
-def _apply_limits(limits: Limits, cgroup: PidsCgroup | None) -> None:
-    """Runs in the child between fork and exec; the limits hold for everything it starts."""
-    if cgroup:
-        cgroup.join()
-    cpu = int(limits.wall_seconds) + 5
-    settings = {
-        resource.RLIMIT_CPU: (cpu, cpu + 5),
-        resource.RLIMIT_AS: (limits.memory_mb * 2**20,) * 2,
-        resource.RLIMIT_FSIZE: (limits.file_size_mb * 2**20,) * 2,
-        resource.RLIMIT_NOFILE: (limits.open_files,) * 2,
-        resource.RLIMIT_CORE: (0, 0),
-        resource.RLIMIT_NPROC: (limits.processes,) * 2,
-    }
-    for kind, value in settings.items():
-        try:
-            resource.setrlimit(kind, value)
-        except (ValueError, OSError):
-            pass  # a limit the platform refuses; the others still apply
-
-
-def _kill_group(process: subprocess.Popen) -> None:
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _read_records(fd: int, records: list[dict], on_record: Callable[[dict], None]) -> None:

@@ -16,7 +16,8 @@ from grader.runtime import (
     probe_interpreter,
     provision_runtime,
 )
-from grader.sandbox import PidsCgroup, detect_sandbox, ensure_bubblewrap
+from grader.confine import PidsCgroup
+from grader.sandbox import detect_sandbox, ensure_bubblewrap
 
 
 @app.command("doctor")
