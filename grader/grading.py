@@ -12,10 +12,10 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from grader.catalog import Challenge, Limits
+from grader.catalog import Challenge
 from grader.errors import SubmissionPathError
 from grader.runner import StressSettings, TestOutcome, collect_tests, run_suite
 from grader.runtime import Runtime
@@ -39,14 +39,14 @@ def grade_submission(
     challenge: Challenge,
     runtime: Runtime,
     seed: int | None = None,
-    limits: Limits | None = None,
     sandbox: SandboxLevel | None = None,
     on_event: Callable[[Progress], None] = lambda _: None,
 ) -> Result:
-    """Grade one submission: a folder holding the challenge's module, or the module file itself."""
+    """Grade one submission: a folder holding the challenge's module, or the module file itself.
+
+    Limits are the challenge's own (`catalog.with_limits` applies whoever runs the grader's)."""
     submission = _check_submission(submission)
-    limits = limits or challenge.limits
-    challenge = replace(challenge, limits=limits)
+    limits = challenge.limits
     level = sandbox or detect_sandbox()
     stress = StressSettings(
         threads=challenge.stress.threads,

@@ -94,9 +94,11 @@ def test_an_output_flood_is_capped_and_the_grading_goes_on(grade):
     assert any("output was cut" in note for note in result.notes)
 
 
-def test_a_wall_clock_limit_turns_the_tests_left_into_not_run(grade, tiny):
-    from dataclasses import replace
-    result = grade("hang-in-test", limits=replace(tiny.limits, wall_seconds=2.5, test_seconds=30))
+def test_a_wall_clock_limit_turns_the_tests_left_into_not_run(tiny, runtime):
+    from grader.catalog import with_limits
+    challenge = with_limits(tiny, ["wall_seconds=2.5", "test_seconds=30"])
+    result = grade_submission(submission=SUBMISSIONS / "hang-in-test", challenge=challenge,
+                              runtime=runtime, seed=7)
     assert statuses(result)["test_hang_returns"] is Status.TIMEOUT
     assert "wall-clock" in " ".join(result.notes)
     assert Status.NOT_RUN in statuses(result).values()
