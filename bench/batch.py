@@ -76,7 +76,8 @@ def resident_kb(field: str = "VmRSS") -> int:
 
 def scale(scratch: Path, size: int, jobs: int) -> None:
     os.environ["GRADE_HOME"] = str(TINY_HOME)
-    from grader.batch import BatchProgress, grade_batch, plan_batch
+    from grader.batch.plan import plan_batch
+    from grader.batch.scheduler import BatchProgress, grade_batch
     from grader.catalog import load_challenge
     from grader.runtime import find_runtime
 

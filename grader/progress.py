@@ -13,13 +13,13 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from grader.atomic import write_atomically
 from grader.catalog import Challenge
 from grader.scoring import Result
 
@@ -211,14 +211,5 @@ def _write(path: Path, progress: StudentProgress) -> None:
             for entry in sorted(progress.challenges, key=lambda entry: entry.challenge)
         },
     }
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(document, file, indent=2)
-            file.write("\n")
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    # Private to its user, as the state folder is.
+    write_atomically(path, lambda stream: stream.write(json.dumps(document, indent=2) + "\n"), mode=0o600)

@@ -11,46 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
+from grader.atomic import write_atomically
 from grader.catalog import Challenge
 from grader.errors import ChallengeError
+from grader.outcomes import Status, StressSettings, TestOutcome
 from grader.runtime import Runtime, cache_dir
 from grader.sandbox import SandboxLevel, Workspace, refresh_tests, run_child
 from grader.tamper import contradictions, plant_canaries
-
-
-LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class Status(StrEnum):
-    PASSED = "passed"
-    FAILED = "failed"
-    ERROR = "error"
-    TIMEOUT = "timeout"
-    NOT_RUN = "not_run"
-
-
-@dataclass(frozen=True, slots=True)
-class TestOutcome:
-    __test__ = False  # an outcome, not a test class for pytest to collect
-
-    nodeid: str
-    status: Status
-    duration_s: float
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class StressSettings:
-    threads: int
-    rounds: int
-    seed: int
+from grader.utf8 import clean_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +64,7 @@ def collect_tests(challenge: Challenge, runtime: Runtime, workspace: Workspace) 
         errors = [r.get("message", "") for r in run.records if r.get("event") == "collect_error"]
         detail = (errors[0] if errors else run.output).strip()[-500:]
         raise SuiteError(f"could not collect the hidden suite of {challenge.id}: {detail}")
-    cached.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cached.with_suffix(f".{time.time_ns()}.tmp")
-    temporary.write_text(json.dumps(collected))
-    temporary.replace(cached)
+    write_atomically(cached, lambda stream: stream.write(json.dumps(collected)))
     return tuple(collected)
 
 
@@ -113,9 +83,12 @@ def _launcher_command(
     collect_only: bool = False,
     module: str = "",
     stress: StressSettings | None = None,
-    test_timeout: float = 30.0,
+    test_timeout: float | None = None,
+    allow: tuple[str, ...] = (),
     nodeids: tuple[str, ...] = (),
 ) -> list[str]:
+    """The child's command line: collecting needs the suite only; grading needs every setting,
+    passed as the catalog (or whoever runs the grader) decided, since the child has no defaults."""
     command = [
         str(runtime.executable), "-I", "-B", str(workspace.launcher),
         "--records-fd", "{fd}",
@@ -123,7 +96,7 @@ def _launcher_command(
     ]
     if collect_only:
         return command + ["--collect-only"]
-    assert stress is not None
+    assert stress is not None and test_timeout is not None
     return command + [
         "--submission", str(workspace.submission),
         "--module", module,
@@ -132,6 +105,7 @@ def _launcher_command(
         "--seed", str(stress.seed),
         "--test-timeout", str(test_timeout),
         "--hide-tests",
+        *(part for name in allow for part in ("--allow", name)),
         *nodeids,
     ]
 
@@ -196,7 +170,7 @@ def run_suite(
         run = run_child(
             command=_launcher_command(
                 runtime, workspace, module=challenge.module, stress=stress,
-                test_timeout=test_seconds, nodeids=targets,
+                test_timeout=test_seconds, allow=challenge.allow, nodeids=targets,
             ),
             workspace=workspace,
             limits=challenge.limits,
@@ -262,11 +236,6 @@ def run_suite(
         notes=tuple(notes),
         tamper_evidence=tuple(dict.fromkeys(evidence)),
     )
-
-
-def clean_text(value: object) -> str:
-    """Text from the child as valid UTF-8: a lone surrogate in a message becomes U+FFFD."""
-    return LONE_SURROGATE.sub("\ufffd", str(value))
 
 
 def _settle(

@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from grader.catalog import Challenge
-from grader.runner import Execution, Status, StressSettings, TestOutcome
+from grader.outcomes import Status, StressSettings, TestOutcome
+from grader.runner import Execution
 
 RESULT_SCHEMA_VERSION = 1
 

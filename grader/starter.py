@@ -14,6 +14,7 @@ from grader.catalog import Challenge, project_root
 from grader.errors import StarterError
 
 MARKER = ".grade.toml"
+PASS_CHALLENGE = "pass --challenge ID (see `grade list`)"
 CACHE_NAMES = {"__pycache__", ".mypy_cache", ".pytest_cache"}
 
 
@@ -58,3 +59,12 @@ def workspace_challenge(path: Path) -> str | None:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
         raise StarterError(f"{marker} is damaged: delete it and pass --challenge ID") from None
     return value if isinstance(value, str) else None
+
+
+def marked_challenge(path: Path, *, otherwise: str = PASS_CHALLENGE, where: str | None = None) -> str:
+    """The challenge `grade start` marked `path`'s folder with; if none, a StarterError naming
+    `where` (default: the path) and saying what to do `otherwise`."""
+    marked = workspace_challenge(path)
+    if marked is None:
+        raise StarterError(f"{where or path} was not started with `grade start`: {otherwise}")
+    return marked

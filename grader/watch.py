@@ -19,7 +19,7 @@ from typing import Self
 import watchfiles
 
 from grader.errors import SubmissionPathError
-from grader.runner import Status
+from grader.outcomes import Status
 from grader.sandbox import SKIPPED_NAMES
 from grader.scoring import Result, TestResult
 

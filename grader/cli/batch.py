@@ -26,19 +26,10 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from grader.batch import (
-    FEEDBACK_DIR,
-    GRADEBOOK_FILE,
-    NAME_PATTERNS,
-    REPORT_FILE,
-    RESULTS_FILE,
-    BatchProgress,
-    BatchRun,
-    default_jobs,
-    default_out,
-    grade_batch,
-    plan_batch,
-)
+from grader.batch.journal import RESULTS_FILE
+from grader.batch.outputs import FEEDBACK_DIR, GRADEBOOK_FILE, REPORT_FILE, default_out
+from grader.batch.plan import NAME_PATTERNS, plan_batch
+from grader.batch.scheduler import BatchProgress, BatchRun, default_jobs, grade_batch
 from grader.catalog import load_challenge, with_limits
 from grader.cli.app import EXIT_NOT_FULL, app, err, out
 from grader.report.scorecard import points

@@ -14,7 +14,7 @@ from grader.cli.submit import Visibility
 from grader.errors import GradeError
 from grader.integrations.github import grader_repository, write_workflow
 from grader.integrations.gradescope import build_gradescope_bundle, grader_checkout
-from grader.starter import workspace_challenge
+from grader.starter import marked_challenge
 
 ci_app = typer.Typer(help="Grade a student's repository in CI (GitHub Actions).", no_args_is_help=True)
 app.add_typer(ci_app, name="ci")
@@ -50,18 +50,10 @@ def ci_init_command(
     """Write .github/workflows/grade.yml: grade the repository on every push, GIL disabled."""
     if not directory.is_dir():
         raise GradeError(f"{directory}: no such folder: pass the student's repository")
-    challenge = load_challenge(challenge_id or _marked_challenge(directory))
+    challenge = load_challenge(challenge_id or marked_challenge(directory))
     repository = repository or grader_repository(grader_checkout())
     if not repository:
         raise GradeError("this grader has no public git remote to clone in CI: pass --grader-repo URL")
     target = write_workflow(directory, challenge_id=challenge.id, repository=repository, ref=ref, force=force)
     out.print(f"wrote {target}: commit and push it; each push is graded on free-threaded CPython, "
               f"failures are annotated on {challenge.submission_file}, the scorecard is in the job summary.")
-
-
-def _marked_challenge(directory: Path) -> str:
-    marked = workspace_challenge(directory)
-    if marked is None:
-        raise GradeError(f"{directory} was not started with `grade start`: pass --challenge ID (see `grade list`)")
-    return marked
-

@@ -27,10 +27,12 @@ from grader.progress import (
     record_result,
     reveal_next_hint,
 )
-from grader.report.scorecard import MARKS, points, render_scorecard
+from grader.outcomes import Status
+from grader.report.marks import COLOURS, MARKS
+from grader.report.scorecard import points, render_scorecard
 from grader.runtime import Runtime, find_runtime
 from grader.scoring import Result
-from grader.starter import workspace_challenge
+from grader.starter import PASS_CHALLENGE, marked_challenge
 from grader.watch import ResultChanges, SubmissionWatcher, compare_results
 
 
@@ -45,7 +47,7 @@ def watch_command(
     """Grade now and again on every save, showing what changed since the last run. Ctrl-C stops."""
     if not path.exists():
         raise SubmissionPathError(f"{path}: no such file or folder: pass the folder holding your solution")
-    challenge = load_challenge(challenge_id or _challenge_of(path, "pass --challenge ID (see `grade list`)"))
+    challenge = load_challenge(challenge_id or _challenge_of(path))
     runtime = find_runtime(python)
     try:
         _grade_on_every_save(path, challenge, runtime)
@@ -63,7 +65,9 @@ def hint_command(
     ] = None,
 ) -> None:
     """Reveal the challenge's next hint; they come one at a time, in order."""
-    challenge = load_challenge(challenge_id or _challenge_of(Path("."), "name the challenge, as in `grade hint ID` (see `grade list`)"))
+    challenge = load_challenge(
+        challenge_id or _challenge_of(Path("."), otherwise="name the challenge, as in `grade hint ID` (see `grade list`)")
+    )
     if not challenge.hints:
         out.print(f"{challenge.id} has no hints: its statement says what is checked ([bold]grade show {challenge.id}[/]).")
         return
@@ -96,9 +100,9 @@ def show_dashboard() -> None:
     for column in ("mark", "id", "title", "best"):
         table.add_column(column, justify="right" if column == "best" else "left", no_wrap=column != "title")
     for challenge in challenges:
-        done = progress.at_full_marks(challenge)
+        mark = Status.PASSED if progress.at_full_marks(challenge) else Status.NOT_RUN
         table.add_row(
-            Text("✓" if done else "·", style="green" if done else "dim"),
+            Text(MARKS[mark], style=COLOURS[mark]),
             Text(challenge.id, style="bold cyan"),
             challenge.title,
             Text.assemble(_best_cell(progress, challenge), f"/{points(challenge.max_score)}"),
@@ -137,12 +141,8 @@ def render_next_step(result: Result, console: Console) -> None:
         ))
 
 
-def _challenge_of(path: Path, otherwise: str) -> str:
-    marked = workspace_challenge(path)
-    if marked is None:
-        where = "this folder" if path == Path(".") else str(path)
-        raise GradeError(f"{where} was not started with `grade start`: {otherwise}")
-    return marked
+def _challenge_of(path: Path, *, otherwise: str = PASS_CHALLENGE) -> str:
+    return marked_challenge(path, otherwise=otherwise, where="this folder" if path == Path(".") else None)
 
 
 def _grade_on_every_save(path: Path, challenge: Challenge, runtime: Runtime) -> None:
@@ -189,9 +189,11 @@ def _show_changes(changes: ResultChanges) -> None:
         (f"{points(changes.score_before)} → {points(changes.score_after)} points", style),
     ))
     for test in changes.newly_passing:
-        out.print(Text.assemble(("  ✓ newly passing: ", "green"), f"{test.group} › {test.name}"))
+        out.print(Text.assemble(
+            (f"  {MARKS[Status.PASSED]} newly passing: ", COLOURS[Status.PASSED]), f"{test.group} › {test.name}"
+        ))
     for test in changes.newly_failing:
-        mark, colour = MARKS[test.status]
+        mark, colour = MARKS[test.status], COLOURS[test.status]
         out.print(Text.assemble((f"  {mark} newly failing: ", colour), f"{test.group} › {test.name}  {test.status}"))
 
 

@@ -26,7 +26,7 @@ from grader.report.junit import render_junit
 from grader.report.scorecard import render_scorecard
 from grader.runtime import Runtime, find_runtime
 from grader.scoring import Result
-from grader.starter import workspace_challenge
+from grader.starter import marked_challenge
 
 
 class Format(StrEnum):
@@ -161,12 +161,7 @@ def _challenge_for(path: Path, challenge_id: str | None) -> str:
         return challenge_id
     if not path.exists():
         raise GradeError(f"{path}: no such file or folder: pass the folder holding your solution")
-    marked = workspace_challenge(path)
-    if marked is None:
-        raise GradeError(
-            f"{path} was not started with `grade start`: pass --challenge ID (see `grade list`)"
-        )
-    return marked
+    return marked_challenge(path)
 
 
 def _grade_with_progress(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from grader.runner import Status
+from grader.outcomes import Status
 from grader.scoring import Result
 
 EXERCISM_VERSION = 3

@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 from rich.console import Console
 
+from grader.outcomes import Status
 from grader.report.markdown import render_markdown, verdict
 from grader.report.scorecard import points, scorecard
-from grader.runner import Status
 from grader.scoring import GroupResult, Result, TestResult
 
 ERRORS_SHOWN_PER_STEP = 10

@@ -11,20 +11,16 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
+from grader.batch.records import JournalRow
 from grader.catalog import Challenge
+from grader.outcomes import Status
+from grader.report.marks import MARKS, group_mark
 from grader.report.scorecard import points
-from grader.runner import Status
 from grader.scoring import Result
 
-if TYPE_CHECKING:
-    from grader.batch import JournalRow
-
 OUTPUT_PREVIEW_LINES = 12
-MARKS = {
-    Status.PASSED: "✓", Status.FAILED: "✗", Status.ERROR: "!", Status.TIMEOUT: "⧗", Status.NOT_RUN: "·",
-}
 
 
 def write_gradebook(rows: Iterable[JournalRow], challenge: Challenge, stream: IO[str]) -> None:
@@ -64,9 +60,8 @@ def render_feedback(student: str, result: Result) -> str:
     lines += ["| requirement | points | tests passed |", "| --- | ---: | ---: |"]
     for group in result.groups:
         passed = sum(test.status is Status.PASSED for test in group.tests)
-        mark = "✓" if group.passed and not result.tampered else "✗"
         lines.append(
-            f"| {mark} {group.title} | {points(group.score)}/{points(group.max_score)} "
+            f"| {group_mark(group.passed and not result.tampered)} {group.title} | {points(group.score)}/{points(group.max_score)} "
             f"| {passed}/{len(group.tests)} |"
         )
     lines.append("")

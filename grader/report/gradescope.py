@@ -13,8 +13,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from grader.outcomes import Status
 from grader.report.markdown import escape_inline, markdown_header, markdown_output
-from grader.runner import Status
 from grader.scoring import Result
 
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")

@@ -18,15 +18,13 @@ import statistics
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import IO, TYPE_CHECKING
+from typing import IO
 
 import jinja2
 
+from grader.batch.records import BatchSummary, JournalRow
 from grader.catalog import Challenge
 from grader.report.scorecard import points
-
-if TYPE_CHECKING:
-    from grader.batch import BatchSummary, JournalRow
 
 UNTRUSTED_STATUSES = {"tampered", "error"}  # their test verdicts say nothing about the class
 GOOD, FAIR, POOR, NEUTRAL = "#2e9e5b", "#e0a526", "#d64545", "#4c78a8"

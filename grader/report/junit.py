@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
+from grader.outcomes import Status
 from grader.report.scorecard import points
-from grader.runner import Status
 from grader.scoring import Result, TestResult
 
 # Characters XML 1.0 does not allow, even escaped (as pytest's junitxml replaces them).

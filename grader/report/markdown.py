@@ -10,17 +10,11 @@ from __future__ import annotations
 
 import re
 
+from grader.outcomes import Status
+from grader.report.marks import ICONS, TAMPERED_ICON, group_mark
 from grader.report.scorecard import points
-from grader.runner import Status
 from grader.scoring import Result, TestResult
 
-ICONS = {
-    Status.PASSED: "✅",
-    Status.FAILED: "❌",
-    Status.ERROR: "💥",
-    Status.TIMEOUT: "⏱️",
-    Status.NOT_RUN: "⏭️",
-}
 OUTPUT_PREVIEW_LINES = 200
 OUTPUT_PREVIEW_CHARS = 16_000
 
@@ -54,7 +48,7 @@ def verdict(result: Result) -> str:
 
 def markdown_header(result: Result) -> str:
     """The title line (score and verdict) and the facts a reader needs to trust or replay it."""
-    icon = "✅" if result.passed else ("🚫" if result.tampered else "❌")
+    icon = TAMPERED_ICON if result.tampered else group_mark(result.passed, icon=True)
     interpreter = result.interpreter
     build = "free-threaded" if interpreter.free_threaded_build else "GIL build"
     if interpreter.gil_disabled:
@@ -117,9 +111,8 @@ def _longest_backtick_run(text: str) -> int:
 def _table(result: Result) -> str:
     rows = ["| | requirement / test | status | points | time |", "|:-:|---|---|--:|--:|"]
     for group in result.groups:
-        icon = "✅" if group.passed and not result.tampered else "❌"
         rows.append(
-            f"| {icon} | **{escape_inline(group.title)}** {code_span(group.id)} | | "
+            f"| {group_mark(group.passed and not result.tampered, icon=True)} | **{escape_inline(group.title)}** {code_span(group.id)} | | "
             f"**{points(group.score)}/{points(group.max_score)}** | |"
         )
         for test in group.tests:
@@ -132,7 +125,7 @@ def _table(result: Result) -> str:
 
 def _tampering(result: Result) -> str:
     evidence = "\n".join(f"- {escape_inline(item)}" for item in result.tamper_evidence)
-    return f"#### 🚫 Tampering detected\n\nThis run scores zero: its results cannot be trusted.\n\n{evidence}"
+    return f"#### {TAMPERED_ICON} Tampering detected\n\nThis run scores zero: its results cannot be trusted.\n\n{evidence}"
 
 
 def _failures(result: Result) -> str:

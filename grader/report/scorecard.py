@@ -12,16 +12,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from grader.runner import Status
+from grader.outcomes import Status
+from grader.report.marks import COLOURS, MARKS
 from grader.scoring import Result
 
-MARKS = {
-    Status.PASSED: ("✓", "green"),
-    Status.FAILED: ("✗", "red"),
-    Status.ERROR: ("!", "red"),
-    Status.TIMEOUT: ("⧗", "yellow"),
-    Status.NOT_RUN: ("·", "dim"),
-}
 OUTPUT_PREVIEW_LINES = 12
 
 
@@ -95,7 +89,7 @@ def _table(result: Result) -> Table:
             "",
         )
         for test in group.tests:
-            mark, colour = MARKS[test.status]
+            mark, colour = MARKS[test.status], COLOURS[test.status]
             name = Text(f"  {mark} ", style=colour)
             name.append(test.name, style="" if test.status is Status.PASSED else colour)
             if test.status is not Status.PASSED:
@@ -122,7 +116,7 @@ def _failures(result: Result) -> RenderableType | None:
     for group in result.groups:
         failed = [test for test in group.tests if test.status is not Status.PASSED]
         for test in failed:
-            mark, colour = MARKS[test.status]
+            mark, colour = MARKS[test.status], COLOURS[test.status]
             lines.append(f"{mark} {group.id} › {test.name}\n", style=f"bold {colour}")
             lines.append(f"  {test.message or str(test.status)}\n")
         if failed and group.hint:

@@ -17,11 +17,12 @@ import pytest
 
 from classroom import REFERENCE, add_folder, add_zip, submission
 from fixture_paths import TINY_HOME
-from grader.batch import grade_batch, plan_batch
+from grader.batch.plan import plan_batch
+from grader.batch.scheduler import grade_batch
 from grader.catalog import load_challenge
 from grader.errors import GradeError
 from grader.report.json_format import result_to_dict
-from grader.runner import StressSettings
+from grader.outcomes import StressSettings
 from grader.sandbox import SandboxLevel, detect_sandbox
 from grader.scoring import InterpreterInfo, Result
 

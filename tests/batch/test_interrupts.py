@@ -25,7 +25,9 @@ from classroom import (
     start,
     submission,
 )
-from grader.batch import Journal, grade_batch, plan_batch, read_journal
+from grader.batch.journal import Journal, read_journal
+from grader.batch.plan import plan_batch
+from grader.batch.scheduler import grade_batch
 from grader.errors import GradeError
 
 WAIT_S = 180

@@ -4,7 +4,7 @@ GitHub Classroom and Moodle downloads give."""
 import pytest
 
 from classroom import REFERENCE, add_folder, add_zip
-from grader.batch import plan_batch
+from grader.batch.plan import plan_batch
 from grader.errors import GradeError, SubmissionPathError
 
 

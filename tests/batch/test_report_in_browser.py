@@ -13,7 +13,8 @@ import pytest
 
 from classroom import REFERENCE, add_folder, add_zip, submission
 from fixture_paths import TINY_HOME
-from grader.batch import grade_batch, plan_batch
+from grader.batch.plan import plan_batch
+from grader.batch.scheduler import grade_batch
 from grader.catalog import load_challenge
 
 CHROMIUM = shutil.which("chromium")

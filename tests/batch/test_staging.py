@@ -9,8 +9,8 @@ import zipfile
 import pytest
 
 from classroom import REFERENCE, add_folder, add_zip
-from grader import batch
-from grader.batch import StagingError, stage_submission
+from grader.batch import staging
+from grader.batch.staging import StagingError, stage_submission
 
 SOURCE = (REFERENCE / "tally.py").read_bytes()
 
@@ -94,7 +94,7 @@ def test_symlinks_and_special_files_in_a_folder_are_not_copied(tmp_path):
 
 
 def test_a_zip_bomb_stops_at_the_cap(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "MAX_STAGED_BYTES", 1 << 20)
+    monkeypatch.setattr(staging, "MAX_STAGED_BYTES", 1 << 20)
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as bundle:
         bundle.writestr("tally.py", SOURCE)
@@ -105,7 +105,7 @@ def test_a_zip_bomb_stops_at_the_cap(tmp_path, monkeypatch):
 
 
 def test_a_member_that_lies_about_its_size_is_stopped_while_it_unpacks(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "MAX_STAGED_BYTES", 1 << 20)
+    monkeypatch.setattr(staging, "MAX_STAGED_BYTES", 1 << 20)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as bundle:
         bundle.writestr("big.bin", b"\0" * (2 << 20))
@@ -140,7 +140,7 @@ def test_a_folder_of_thousands_of_links_gives_a_short_list_of_notes(tmp_path):
 
 
 def test_a_zip_larger_than_a_submission_may_be_is_not_opened(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "MAX_STAGED_BYTES", 1024)
+    monkeypatch.setattr(staging, "MAX_STAGED_BYTES", 1024)
     archive = tmp_path / "huge.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as bundle:
         bundle.writestr("tally.py", SOURCE)

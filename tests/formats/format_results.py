@@ -7,7 +7,8 @@ importable as `conftest` and shadow tests/conftest.py for the modules that `from
 from __future__ import annotations
 
 from grader.catalog import Challenge
-from grader.runner import Execution, Status, StressSettings, TestOutcome
+from grader.outcomes import Status, StressSettings, TestOutcome
+from grader.runner import Execution
 from grader.scoring import InterpreterInfo, Result, score
 
 HOSTILE_OUTPUT = (

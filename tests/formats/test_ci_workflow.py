@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from grader.cli import app
+from grader.cli.main import app
 from grader.integrations.github import (
     WORKFLOW,
     WorkflowExists,

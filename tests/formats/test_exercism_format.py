@@ -4,8 +4,8 @@ import json
 
 from format_results import build, failing, passing
 
+from grader.outcomes import Status, TestOutcome
 from grader.report.exercism import OUTPUT_LIMIT, render_exercism, result_to_exercism
-from grader.runner import Status, TestOutcome
 
 STATUSES = {"pass", "fail", "error"}
 

@@ -5,6 +5,7 @@ import re
 
 from format_results import build, failing, hostile
 
+from grader.outcomes import Status, TestOutcome
 from grader.report.github import (
     ERRORS_SHOWN_PER_STEP,
     escape_data,
@@ -14,7 +15,6 @@ from grader.report.github import (
     student_location,
 )
 from grader.report.markdown import render_markdown
-from grader.runner import Status, TestOutcome
 
 STOP = re.compile(r"^::stop-commands::(?P<token>[0-9a-f]{32})$")
 GROUP = re.compile(r"^::group::[^\r\n]+$")

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from grader.cli import app
+from grader.cli.main import app
 from grader.integrations.gradescope import build_gradescope_bundle
 
 GRADE = Path(sys.executable).parent / "grade"

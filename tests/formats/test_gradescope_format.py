@@ -5,8 +5,8 @@ import json
 import pytest
 from format_results import build, failing
 
+from grader.outcomes import Status, TestOutcome
 from grader.report.gradescope import render_gradescope, result_to_gradescope
-from grader.runner import Status, TestOutcome
 
 TOP_LEVEL = {
     "score", "execution_time", "output", "output_format", "test_output_format", "test_name_format",

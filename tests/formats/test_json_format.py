@@ -2,8 +2,9 @@
 
 import json
 
+from grader.outcomes import Status, StressSettings, TestOutcome
 from grader.report.json_format import render_json, result_to_dict
-from grader.runner import Execution, Status, StressSettings, TestOutcome
+from grader.runner import Execution
 from grader.scoring import RESULT_SCHEMA_VERSION, InterpreterInfo, score
 
 

@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 from format_results import build, failing
 from junitparser import Error, Failure, JUnitXml
 
+from grader.outcomes import Status, TestOutcome
 from grader.report.junit import render_junit
-from grader.runner import Status, TestOutcome
 
 
 def parse(text: str) -> JUnitXml:
