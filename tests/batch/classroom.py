@@ -56,20 +56,6 @@ def grade_environment(scratch: Path) -> dict[str, str]:
     return {**os.environ, "GRADE_HOME": str(TINY_HOME), "TMPDIR": str(scratch), "COLUMNS": "120"}
 
 
-def processes_started_in(folder: Path) -> list[str]:
-    """Processes whose environment points into `folder` (a child's HOME is its workspace)."""
-    marker = str(folder).encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit() and int(entry) != os.getpid():
-            try:
-                if marker in Path(f"/proc/{entry}/environ").read_bytes():
-                    found.append(entry)
-            except OSError:
-                continue
-    return found
-
-
 def start(command: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     """In a process group of its own, so a test can Ctrl-C it as a terminal does (the group)."""
     return subprocess.Popen(

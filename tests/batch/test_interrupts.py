@@ -21,10 +21,10 @@ from classroom import (
     grade_command,
     grade_environment,
     journal_lines,
-    processes_started_in,
     start,
     submission,
 )
+from processes import processes_holding
 from grader.batch.journal import Journal, read_journal
 from grader.batch.plan import plan_batch
 from grader.batch.scheduler import grade_batch
@@ -116,7 +116,7 @@ def test_ctrl_c_stops_cleanly_writes_what_is_done_and_says_how_to_resume(tmp_pat
     assert 1 <= len(done) < len(students)
     assert sorted(gradebook_students(out)) == sorted(done)
     assert (out / "report.html").is_file()
-    assert processes_started_in(scratch) == []  # the gradings under way were killed
+    assert processes_holding(str(scratch)) == []  # the gradings under way were killed
     assert list(scratch.iterdir()) == []        # and their private copies removed
     assert not list(out.rglob(".*.tmp"))
 
@@ -183,5 +183,5 @@ def test_a_terminated_batch_cleans_up_like_an_interrupted_one(tmp_path):
     _, error = batch.communicate(timeout=WAIT_S)
     assert batch.returncode == 130, error
     assert "--resume" in " ".join(error.split())
-    assert processes_started_in(scratch) == []
+    assert processes_holding(str(scratch)) == []
     assert list(scratch.iterdir()) == []

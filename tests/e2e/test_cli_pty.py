@@ -1,31 +1,27 @@
 """End to end: the installed `grade` command driven through a real pseudo-terminal.
 
-Each test spawns `.venv/bin/grade` with pexpect in a 50 x 160 terminal (TERM=xterm-256color),
-in a folder under tmp_path, reads what a student would see and checks the exit status. The pty
-gives `grade` a terminal on stdin, stdout and stderr (the last two merged), as a shell would.
+Each test spawns `.venv/bin/grade` in a real terminal (tests/grade_pty.py), in a folder under
+tmp_path, reads what a student would see and checks the exit status.
 
-Everything lives in this one module on purpose: a conftest.py in this folder would be
-importable as `conftest` and shadow tests/conftest.py for the modules that `from conftest import`.
+The fixtures live in this module on purpose: a conftest.py in this folder would be importable
+as `conftest` and shadow tests/conftest.py for the modules that `from conftest import`.
 """
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import re
 import shutil
-import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pexpect
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-GRADE = Path(sys.executable).parent / "grade"
+from fixture_paths import REPO
+from grade_pty import Finished, GradeSession, GradeTerminals, Spawn
+from processes import processes_holding
+
 CHALLENGE_ID = "notification-pipeline"
 TITLE = "The Thread-Safe Notification Pipeline"
 STARTER = REPO / "starter" / CHALLENGE_ID
@@ -38,189 +34,6 @@ GRADING_TIMEOUT = 240
 # For the quick commands (list, show, start, doctor); gradings pass their own, longer timeout.
 QUICK_TIMEOUT = 60
 
-# CSI sequences (colours, cursor moves, erase), OSC sequences (titles, hyperlinks) and the
-# remaining two-byte escapes; then carriage returns, which the pty adds before each newline.
-_ANSI = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]"
-    r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)"
-    r"|\x1b[@-Z\\-_]"
-)
-_CSI = re.compile(r"\x1b\[([0-?]*)[ -/]*([@-~])")
-
-
-def strip_ansi(raw: str) -> str:
-    """Every escape sequence removed; what was drawn and then erased stays in."""
-    return _ANSI.sub("", raw).replace("\r\n", "\n").replace("\r", "\n")
-
-
-def screen_text(raw: str) -> str:
-    """What the terminal shows once the program has ended, scrollback included.
-
-    A small emulator, enough for what rich writes: text, CR, LF, backspace, cursor up / down /
-    left / right / to a column, erase in line and erase below. Colours and other modes are
-    dropped. So a transient progress bar that was drawn and then erased is not in the result,
-    as it is not on the student's screen.
-    """
-    lines: list[list[str]] = [[]]
-    row = col = 0
-    position = 0
-
-    def erase(line: list[str], start: int, end: int | None = None) -> None:
-        stop = len(line) if end is None else min(end, len(line))
-        for index in range(start, stop):
-            line[index] = " "
-
-    while position < len(raw):
-        char = raw[position]
-        if char == "\x1b":
-            csi = _CSI.match(raw, position)
-            if csi:
-                params, final = csi.group(1), csi.group(2)
-                numbers = (
-                    [int(part) if part.isdigit() else 0 for part in params.split(";")]
-                    if params and not params.startswith("?") else []
-                )
-                count = max(numbers[0], 1) if numbers else 1
-                if final == "A":
-                    row = max(row - count, 0)
-                elif final == "B":
-                    row += count
-                elif final == "C":
-                    col += count
-                elif final == "D":
-                    col = max(col - count, 0)
-                elif final == "G":
-                    col = count - 1
-                elif final == "K":
-                    mode = numbers[0] if numbers else 0
-                    while len(lines) <= row:
-                        lines.append([])
-                    if mode == 0:
-                        erase(lines[row], col)
-                    elif mode == 1:
-                        erase(lines[row], 0, col + 1)
-                    else:
-                        erase(lines[row], 0)
-                elif final == "J" and (not numbers or numbers[0] == 0):
-                    while len(lines) <= row:
-                        lines.append([])
-                    erase(lines[row], col)
-                    del lines[row + 1:]
-                position = csi.end()
-                continue
-            other = _ANSI.match(raw, position)
-            position = other.end() if other else position + 1
-            continue
-        position += 1
-        if char == "\r":
-            col = 0
-        elif char == "\n":
-            row += 1
-            col = 0
-        elif char == "\b":
-            col = max(col - 1, 0)
-        elif char in "\x07\x00":
-            continue
-        else:
-            while len(lines) <= row:
-                lines.append([])
-            line = lines[row]
-            while len(line) < col:
-                line.append(" ")
-            if col < len(line):
-                line[col] = char
-            else:
-                line.append(char)
-            col += 1
-    return "\n".join("".join(line).rstrip() for line in lines).strip("\n")
-
-
-@dataclass(frozen=True)
-class Finished:
-    """What one `grade` run left on the terminal and how it ended."""
-
-    args: tuple[str, ...]
-    exitstatus: int | None
-    signalstatus: int | None
-    raw: str = field(repr=False)
-
-    @property
-    def text(self) -> str:
-        """What the terminal shows at the end (escape sequences applied, then removed)."""
-        return screen_text(self.raw)
-
-    @property
-    def lines(self) -> list[str]:
-        return [line for line in self.text.splitlines() if line.strip()]
-
-    def describe(self) -> str:
-        return (
-            f"`grade {' '.join(self.args)}` exited {self.exitstatus} (signal {self.signalstatus}); "
-            f"terminal output:\n{self.text}"
-        )
-
-
-class GradeSession:
-    """One spawned `grade`; `expect` reads as it goes, `finish` waits for the end."""
-
-    def __init__(self, args: Sequence[str], cwd: Path, timeout: float, env: dict[str, str] | None = None) -> None:
-        self.args = tuple(str(arg) for arg in args)
-        self.log = io.StringIO()
-        self.child = pexpect.spawn(
-            str(GRADE),
-            list(self.args),
-            cwd=str(cwd),
-            env={**grade_environment(), **(env or {})},
-            dimensions=(50, 160),
-            encoding="utf-8",
-            codec_errors="replace",
-            timeout=timeout,
-        )
-        self.child.logfile_read = self.log
-
-    def expect(self, pattern: str | re.Pattern[str]) -> None:
-        try:
-            self.child.expect(pattern)
-        except (pexpect.EOF, pexpect.TIMEOUT) as exc:
-            self.child.close(force=True)
-            raise AssertionError(
-                f"`grade {' '.join(self.args)}` never printed {pattern!r} "
-                f"({type(exc).__name__}); it printed:\n{strip_ansi(self.log.getvalue())}"
-            ) from None
-
-    def interrupt(self) -> None:
-        """Press Ctrl-C: the terminal sends SIGINT to grade's foreground process group."""
-        self.child.sendintr()
-
-    def finish(self) -> Finished:
-        try:
-            self.child.expect(pexpect.EOF)
-        except pexpect.TIMEOUT:
-            self.child.close(force=True)
-            raise AssertionError(
-                f"`grade {' '.join(self.args)}` did not finish in {self.child.timeout} s; it printed:\n"
-                f"{strip_ansi(self.log.getvalue())}"
-            ) from None
-        self.child.close()
-        return Finished(
-            args=self.args,
-            exitstatus=self.child.exitstatus,
-            signalstatus=self.child.signalstatus,
-            raw=self.log.getvalue(),
-        )
-
-
-
-def grade_environment() -> dict[str, str]:
-    env = dict(os.environ)
-    # The tests are about this checkout's challenges, and about what a colour terminal shows.
-    for name in ("GRADE_HOME", "NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "COLUMNS", "LINES"):
-        env.pop(name, None)
-    env.update(TERM="xterm-256color", COLUMNS="160", LINES="50", PYTHONUNBUFFERED="1")
-    return env
-
-
-Spawn = Callable[..., GradeSession]
 Run = Callable[..., Finished]
 
 
@@ -234,21 +47,14 @@ def spawn_grade(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Spawn]:
     Each test gets its own XDG_STATE_HOME, so the scores `grade submit` records stay out of the
     user's real progress and one test's scores never show in another's `grade list`.
     """
-    state = tmp_path_factory.mktemp("xdg-state")
-    sessions: list[GradeSession] = []
+    with GradeTerminals({"XDG_STATE_HOME": str(tmp_path_factory.mktemp("xdg-state"))}) as terminals:
 
-    def spawn(
-        *args: str | Path, cwd: Path, timeout: float = QUICK_TIMEOUT, env: dict[str, str] | None = None
-    ) -> GradeSession:
-        assert GRADE.is_file(), f"{GRADE} is missing: install the project into this venv (pip install -e .)"
-        session = GradeSession(args, cwd, timeout, {"XDG_STATE_HOME": str(state), **(env or {})})
-        sessions.append(session)
-        return session
+        def spawn(
+            *args: str | Path, cwd: Path, timeout: float = QUICK_TIMEOUT, env: dict[str, str] | None = None
+        ) -> GradeSession:
+            return terminals.spawn(*args, cwd=cwd, timeout=timeout, env=env)
 
-    yield spawn
-    for session in sessions:
-        if session.child.isalive():
-            session.child.close(force=True)
+        yield spawn
 
 
 @pytest.fixture
@@ -551,20 +357,6 @@ def _interrupt_while_grading(spawn_grade: Spawn, folder: Path, scratch: Path) ->
     return finished, time.monotonic() - pressed
 
 
-def _processes_mentioning(fragment: str) -> list[str]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if fragment in cmdline:
-            found.append(f"{proc.name}: {cmdline}")
-    return found
-
-
 def test_pressing_ctrl_c_while_grading_stops_promptly_with_exit_130_and_leaves_nothing_behind(
     spawn_grade: Spawn, reference_folder: Path, tmp_path: Path
 ) -> None:
@@ -582,7 +374,7 @@ def test_pressing_ctrl_c_while_grading_stops_promptly_with_exit_130_and_leaves_n
     assert finished.raw.rfind("\x1b[?25h") > finished.raw.rfind("\x1b[?25l"), "the cursor was left hidden"
     # The scratch workspace is removed and no sandboxed child outlives the grader.
     deadline = time.monotonic() + 10
-    while (leftovers := _processes_mentioning(str(scratch))) and time.monotonic() < deadline:
+    while (leftovers := processes_holding(str(scratch), where="cmdline")) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert leftovers == [], leftovers
     assert sorted(path.name for path in scratch.iterdir()) == []

@@ -6,15 +6,15 @@ Every attack targets the tiny fixture challenge; the ones that forge results car
 """
 
 import json
-import os
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
 
 from fixture_paths import SUBMISSIONS
+from processes import processes_holding
 from grader.grading import grade_submission
 from grader.report.json_format import render_json
 from grader.runner import Status
@@ -29,6 +29,8 @@ class Expect:
     import_error: str = ""          # every pytest test errors with a message containing this
     statuses: tuple = ()            # (test name, status) pairs that must hold
     note: str = ""                  # a note the result must carry
+    output: tuple = ()              # lines the submission's own output must hold
+    output_when_allowed: tuple = ()  # and, with the fresh-interpreter allowance on, these too
 
 
 CORPUS = {
@@ -40,6 +42,9 @@ CORPUS = {
     "conftest-forgery": Expect(tampered=True),
     "atexit-exit-zero": Expect(statuses=(("test_add_returns_the_running_total", Status.FAILED),)),
     "fork-bomb": Expect(import_error="may not start processes"),
+    "spawn-at-import": Expect(import_error="may not start processes"),
+    "reaches-the-runner": Expect(tampered=True, output=("another thread: refused", "checked"),
+                                 output_when_allowed=("runner: started", "inside: refused")),
     "memory-bomb": Expect(import_error="MemoryError"),
     "network": Expect(import_error="may not open network connections"),
     "write-outside": Expect(import_error="may not write outside its workspace"),
@@ -54,6 +59,16 @@ CORPUS = {
 }
 
 
+# The fresh-interpreter allowance lets the child start one process of its own: the attacks on
+# processes, the network and the records must fare exactly as they do without it.
+ALLOWING_FRESH_INTERPRETER = ("fork-bomb", "spawn-at-import", "reaches-the-runner", "network",
+                              "forged-records", "patch-pytest-reports", "conftest-forgery")
+CASES = [pytest.param(name, (), id=name) for name in sorted(CORPUS)] + [
+    pytest.param(name, ("fresh-interpreter",), id=f"{name}-allowing-fresh-interpreter")
+    for name in ALLOWING_FRESH_INTERPRETER
+]
+
+
 def attack_path(name):
     return ATTACKS / name if (ATTACKS / name).exists() else SUBMISSIONS / name
 
@@ -65,29 +80,16 @@ def private_tmp(tmp_path, monkeypatch):
     return tmp_path
 
 
-def processes_started_in(folder):
-    """Processes whose environment points into `folder`: the child's HOME is its workspace."""
-    marker = str(folder).encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if marker in Path(f"/proc/{entry}/environ").read_bytes():
-                    found.append(entry)
-            except OSError:
-                continue
-    return found
-
-
-@pytest.mark.parametrize("name", sorted(CORPUS))
-def test_the_attack_gets_a_clear_verdict_and_leaves_the_host_untouched(name, tiny, runtime, private_tmp):
+@pytest.mark.parametrize(("name", "allow"), CASES)
+def test_the_attack_gets_a_clear_verdict_and_leaves_the_host_untouched(name, allow, tiny, runtime, private_tmp):
     expect = CORPUS[name]
     started = time.monotonic()
-    result = grade_submission(submission=attack_path(name), challenge=tiny, runtime=runtime, seed=3)
+    challenge = replace(tiny, allow=allow)
+    result = grade_submission(submission=attack_path(name), challenge=challenge, runtime=runtime, seed=3)
     elapsed = time.monotonic() - started
 
     assert elapsed < tiny.limits.wall_seconds + 30, f"{name} took {elapsed:.0f} s"
-    assert processes_started_in(private_tmp) == [], f"{name} left processes behind"
+    assert processes_holding(str(private_tmp)) == [], f"{name} left processes behind"
     assert list(private_tmp.glob("grade-*")) == [], f"{name} left its workspace behind"
     assert not any(marker.exists() for marker in HOST_MARKERS), f"{name} wrote on the host"
 
@@ -108,6 +110,10 @@ def test_the_attack_gets_a_clear_verdict_and_leaves_the_host_untouched(name, tin
         assert statuses[test_name] is status, (test_name, statuses[test_name])
     if expect.note:
         assert any(expect.note in note for note in result.notes), result.notes
+    assert "ESCAPED" not in result.output, result.output
+    lines = result.output.splitlines()
+    for line in expect.output + (expect.output_when_allowed if allow else ()):
+        assert line in lines, result.output
 
 
 def test_the_hidden_tests_never_reach_the_feedback(tiny, runtime):

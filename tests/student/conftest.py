@@ -3,78 +3,17 @@ fixture challenge, with progress kept in a state folder of the test's own."""
 
 from __future__ import annotations
 
-import io
-import os
-import re
 import shutil
-import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 
-import pexpect
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
-GRADE = Path(sys.executable).parent / "grade"
-TINY_HOME = REPO / "tests" / "fixtures" / "home"
-UNLOCKED = REPO / "tests" / "fixtures" / "submissions" / "unlocked" / "tally.py"
-REFERENCE = TINY_HOME / "solutions" / "tiny" / "reference" / "tally.py"
+from fixture_paths import SUBMISSIONS, TINY_HOME
+from grade_pty import GradeSession, GradeTerminals, Spawn
+
+UNLOCKED = SUBMISSIONS / "unlocked" / "tally.py"
 GRADING_TIMEOUT = 120
-
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-CLEAR_SCREEN = "\x1b[2J"
-
-
-def plain(raw: str) -> str:
-    """The text with every escape sequence and carriage return removed."""
-    return _ANSI.sub("", raw).replace("\r\n", "\n").replace("\r", "\n")
-
-
-class Terminal:
-    """One spawned `grade` in a 50 x 160 terminal; `screen` is what followed the last clear."""
-
-    def __init__(self, args: Sequence[str], *, cwd: Path, env: dict[str, str], timeout: float) -> None:
-        self.args = tuple(args)
-        self.log = io.StringIO()
-        self.child = pexpect.spawn(
-            str(GRADE), list(self.args), cwd=str(cwd), env=env, dimensions=(50, 160),
-            encoding="utf-8", codec_errors="replace", timeout=timeout,
-        )
-        self.child.logfile_read = self.log
-
-    @property
-    def raw(self) -> str:
-        return self.log.getvalue()
-
-    @property
-    def screen(self) -> str:
-        return plain(self.raw.rsplit(CLEAR_SCREEN, 1)[-1])
-
-    def expect(self, pattern: str) -> None:
-        try:
-            self.child.expect(pattern)
-        except (pexpect.EOF, pexpect.TIMEOUT) as exc:
-            self.child.close(force=True)
-            raise AssertionError(
-                f"`grade {' '.join(self.args)}` never printed {pattern!r} ({type(exc).__name__}); "
-                f"it printed:\n{plain(self.raw)}"
-            ) from None
-
-    def finish(self) -> int | None:
-        """Wait for the end; the exit status (None if a signal ended it)."""
-        try:
-            self.child.expect(pexpect.EOF)
-        except pexpect.TIMEOUT:
-            self.child.close(force=True)
-            raise AssertionError(f"`grade {' '.join(self.args)}` did not finish; it printed:\n{plain(self.raw)}") from None
-        self.child.close()
-        return self.child.exitstatus
-
-    def describe(self) -> str:
-        return f"`grade {' '.join(self.args)}` printed:\n{plain(self.raw)}"
-
-
-Spawn = Callable[..., Terminal]
 
 
 @pytest.fixture
@@ -88,25 +27,12 @@ def state_home(tmp_path: Path) -> Path:
 @pytest.fixture
 def spawn(state_home: Path) -> Iterator[Spawn]:
     """Start `grade ARGS...` in a pty in `cwd`, on GRADE_HOME (the tiny fixture unless `home`)."""
-    terminals: list[Terminal] = []
+    with GradeTerminals({"XDG_STATE_HOME": str(state_home)}) as terminals:
 
-    def start(*args: str | Path, cwd: Path, home: Path = TINY_HOME, timeout: float = GRADING_TIMEOUT) -> Terminal:
-        assert GRADE.is_file(), f"{GRADE} is missing: install the project into this venv (pip install -e .)"
-        env = dict(os.environ)
-        for name in ("NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES"):
-            env.pop(name, None)
-        env.update(
-            GRADE_HOME=str(home), XDG_STATE_HOME=str(state_home),
-            TERM="xterm-256color", COLUMNS="160", LINES="50", PYTHONUNBUFFERED="1",
-        )
-        terminal = Terminal([str(arg) for arg in args], cwd=cwd, env=env, timeout=timeout)
-        terminals.append(terminal)
-        return terminal
+        def start(*args: str | Path, cwd: Path, home: Path = TINY_HOME, timeout: float = GRADING_TIMEOUT) -> GradeSession:
+            return terminals.spawn(*args, cwd=cwd, timeout=timeout, env={"GRADE_HOME": str(home)})
 
-    yield start
-    for terminal in terminals:
-        if terminal.child.isalive():
-            terminal.child.close(force=True)
+        yield start
 
 
 @pytest.fixture
