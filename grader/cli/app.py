@@ -7,6 +7,9 @@ stderr, no traceback unless --debug), 3 the grader itself failed.
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
 from rich.console import Console
 
@@ -19,3 +22,14 @@ app = typer.Typer(
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
 EXIT_FULL_MARKS, EXIT_NOT_FULL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+# The arguments and options several commands take, declared once.
+SubmissionArgument = Annotated[Path, typer.Argument(help="Your solution folder (or its .py file).")]
+MarkedChallengeOption = Annotated[
+    Optional[str], typer.Option("--challenge", "-c", help="Challenge id; read from the folder if started with `grade start`.")
+]
+PythonOption = Annotated[Optional[str], typer.Option("--python", help="Interpreter to run the submission on.")]
+LimitOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--limit", metavar="KEY=VALUE", help="Change a limit, e.g. wall_seconds=300 (see README)."),
+]

@@ -31,7 +31,7 @@ from grader.batch.outputs import FEEDBACK_DIR, GRADEBOOK_FILE, REPORT_FILE, defa
 from grader.batch.plan import NAME_PATTERNS, plan_batch
 from grader.batch.scheduler import BatchProgress, BatchRun, default_jobs, grade_batch
 from grader.catalog import load_challenge, with_limits
-from grader.cli.app import EXIT_NOT_FULL, app, err, out
+from grader.cli.app import EXIT_NOT_FULL, LimitOption, app, err, out
 from grader.report.scorecard import points
 from grader.runtime import find_runtime
 from grader.sandbox import SandboxLevel, detect_sandbox
@@ -60,10 +60,7 @@ def batch_command(
     ] = None,
     python: Annotated[Optional[str], typer.Option("--python", help="Interpreter to run the submissions on.")] = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="The same stress seed for every submission.")] = None,
-    limit: Annotated[
-        Optional[list[str]],
-        typer.Option("--limit", metavar="KEY=VALUE", help="Change a limit, e.g. wall_seconds=300 (see README)."),
-    ] = None,
+    limit: LimitOption = None,
 ) -> None:
     """Grade every submission in ROOT; write a gradebook, feedback per student and a report."""
     challenge = with_limits(load_challenge(challenge_id), limit or [])

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.catalog import Challenge, list_challenges, load_challenge, project_root
-from grader.cli.app import app, err, out
+from grader.cli.app import MarkedChallengeOption, PythonOption, SubmissionArgument, app, err, out
 from grader.cli.grading_progress import grade_showing_progress
 from grader.errors import GradeError, SubmissionPathError
 from grader.progress import (
@@ -38,11 +38,9 @@ from grader.watch import ResultChanges, SubmissionWatcher, compare_results
 
 @app.command("watch")
 def watch_command(
-    path: Annotated[Path, typer.Argument(help="Your solution folder (or its .py file).")] = Path("."),
-    challenge_id: Annotated[
-        Optional[str], typer.Option("--challenge", "-c", help="Challenge id; read from the folder if started with `grade start`.")
-    ] = None,
-    python: Annotated[Optional[str], typer.Option("--python", help="Interpreter to run the submission on.")] = None,
+    path: SubmissionArgument = Path("."),
+    challenge_id: MarkedChallengeOption = None,
+    python: PythonOption = None,
 ) -> None:
     """Grade now and again on every save, showing what changed since the last run. Ctrl-C stops."""
     if not path.exists():

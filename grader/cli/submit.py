@@ -13,7 +13,17 @@ import typer
 from rich.console import Console
 
 from grader.catalog import Challenge, load_challenge, with_limits
-from grader.cli.app import EXIT_FULL_MARKS, EXIT_NOT_FULL, app, err, out
+from grader.cli.app import (
+    EXIT_FULL_MARKS,
+    EXIT_NOT_FULL,
+    LimitOption,
+    MarkedChallengeOption,
+    PythonOption,
+    SubmissionArgument,
+    app,
+    err,
+    out,
+)
 from grader.cli.grading_progress import grade_showing_progress
 from grader.cli.student import render_next_step
 from grader.errors import GradeError
@@ -49,10 +59,8 @@ class Visibility(StrEnum):
 
 @app.command("submit")
 def submit_command(
-    path: Annotated[Path, typer.Argument(help="Your solution folder (or its .py file).")] = Path("."),
-    challenge_id: Annotated[
-        Optional[str], typer.Option("--challenge", "-c", help="Challenge id; read from the folder if started with `grade start`.")
-    ] = None,
+    path: SubmissionArgument = Path("."),
+    challenge_id: MarkedChallengeOption = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="rich scorecard, or a format for other tools (docs/formats.md).")
     ] = Format.RICH,
@@ -65,15 +73,12 @@ def submit_command(
     visibility: Annotated[
         Visibility, typer.Option("--visibility", help="With --format gradescope: when students see each test.")
     ] = Visibility.VISIBLE,
-    python: Annotated[Optional[str], typer.Option("--python", help="Interpreter to run the submission on.")] = None,
+    python: PythonOption = None,
     require_free_threading: Annotated[
         bool, typer.Option("--require-free-threading", help="Fail (exit 2) unless the GIL stays disabled.")
     ] = False,
     seed: Annotated[Optional[int], typer.Option("--seed", help="Replay a run: the seed its scorecard shows.")] = None,
-    limit: Annotated[
-        Optional[list[str]],
-        typer.Option("--limit", metavar="KEY=VALUE", help="Change a limit, e.g. wall_seconds=300 (see README)."),
-    ] = None,
+    limit: LimitOption = None,
 ) -> None:
     """Grade a submission and print its scorecard."""
     # Check what was typed in the order it was typed: the challenge id, then the path.
