@@ -125,3 +125,10 @@ def test_the_cycle_finder_names_the_modules_of_a_cycle() -> None:
 def test_no_module_of_the_grader_imports_itself_through_others() -> None:
     cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle or ())
+
+
+def test_reports_name_statuses_from_the_shared_types_not_from_the_runner() -> None:
+    graph = import_graph()
+    reports = {name for name in graph if name.startswith("grader.report.")}
+    assert reports, "no report module found"
+    assert {name for name in reports if "grader.runner" in graph[name]} == set()
