@@ -22,6 +22,8 @@ class ThreadSafeSingletonMeta(type):
 
     Contract:
     - `SomeClass()` returns the same object on every call, from every thread.
+    - That one instance lasts as long as the process, whether or not any caller keeps a
+      reference to it.
     - `SomeClass.__init__` runs once, for the call that creates the instance; later calls
       return that instance and ignore their arguments.
     - Two classes that use this metaclass get two different instances.
@@ -108,7 +110,10 @@ class DatabaseConnection(metaclass=ThreadSafeSingletonMeta):
         pass
 
     def subscribe(self, observer: Observer) -> None:
-        """Add an observer. Many threads may subscribe at the same time; none may be lost."""
+        """Add an observer. Many threads may subscribe at the same time; none may be lost.
+
+        The connection keeps the observer: it is notified even if nothing else refers to it.
+        """
         # TODO
         raise NotImplementedError("DatabaseConnection.subscribe")
 

@@ -2,7 +2,12 @@
 
 These tests call from a single thread; test_concurrency.py repeats the questions with many.
 Each test executes the submission afresh, so no other test's instances are in the way.
+The instance is the class's for the life of the process: two tests drop every reference to
+it and run the garbage collector before calling the class again. They recognise the instance
+by its state, not by id(), which a new object may reuse.
 """
+
+import gc
 
 
 def test_database_connection_returns_the_same_object_every_time(fresh_submission):
@@ -95,4 +100,58 @@ def test_database_connection_init_runs_once(fresh_submission):
     )
     assert all(connection is connections[0] for connection in connections), (
         "DatabaseConnection() returned different objects on repeated calls"
+    )
+
+
+def _call_and_forget(cls, *args, **kwargs):
+    """Call cls and let the result go: once this returns, the test holds no reference to it."""
+    cls(*args, **kwargs)
+
+
+def _mark_and_forget(cls, *args, mark):
+    """Call cls, set an attribute on what it returned, and keep no reference to it."""
+    cls(*args).mark = mark
+
+
+def test_the_instance_outlives_every_reference_to_it(fresh_submission):
+    mod = fresh_submission()
+    calls = []
+
+    class Settings(metaclass=mod.ThreadSafeSingletonMeta):
+        def __init__(self, env="dev"):
+            calls.append(env)
+            self.env = env
+
+    _mark_and_forget(Settings, "prod", mark="set on the first instance")
+    gc.collect()
+    later = Settings("test")
+    assert calls == ["prod"], (
+        f"__init__ ran for the calls with arguments {calls}: after the caller dropped the "
+        "instance and gc.collect() ran, calling the class built a new one. The class keeps "
+        "one instance for the life of the process, whether or not anyone else refers to it"
+    )
+    assert getattr(later, "mark", None) == "set on the first instance" and later.env == "prod", (
+        "an attribute set on the first instance was gone on a later call, after the caller "
+        "dropped the instance and gc.collect() ran; the class must keep its one instance for "
+        "the life of the process, whether or not anyone else refers to it"
+    )
+
+
+def test_database_connection_outlives_every_reference_to_it(fresh_submission):
+    mod = fresh_submission()
+    calls = []
+    original = mod.DatabaseConnection.__init__
+
+    def counting_init(self, *args, **kwargs):
+        calls.append(1)
+        original(self, *args, **kwargs)
+
+    mod.DatabaseConnection.__init__ = counting_init
+    for _ in range(3):
+        _call_and_forget(mod.DatabaseConnection)
+        gc.collect()
+    assert len(calls) == 1, (
+        f"DatabaseConnection.__init__ ran {len(calls)} times for 3 calls, each followed by "
+        "gc.collect() with no reference kept: the connection must live for the whole process "
+        "whether or not any caller holds it, and __init__ must run once"
     )

@@ -2,8 +2,11 @@
 
 Every test executes the submission afresh, so its DatabaseConnection starts with no
 subscribers. None of the observers here inherits from anything: matching update() is enough.
+Neither the connection nor its subscribers need anyone else to keep them alive; two tests
+check that with gc.collect().
 """
 
+import gc
 import random
 
 
@@ -71,14 +74,34 @@ def test_notify_all_without_subscribers_does_nothing(fresh_submission):
 def test_subscribers_survive_a_second_construction(fresh_submission):
     mod = fresh_submission()
     log = []
-    # Keep the first object alive, so a registry that holds instances weakly is fine too.
-    first = mod.DatabaseConnection()
-    first.subscribe(Recorder("early", log))
-    mod.DatabaseConnection().subscribe(Recorder("late", log))
+    # The test keeps the observers, not the connection, as code does that calls
+    # DatabaseConnection().subscribe(...) and later DatabaseConnection().notify_all(...).
+    early, late = Recorder("early", log), Recorder("late", log)
+    mod.DatabaseConnection().subscribe(early)
+    gc.collect()
+    mod.DatabaseConnection().subscribe(late)
+    gc.collect()
     mod.DatabaseConnection().notify_all("Deploy finished")
     assert log == [("early", "Deploy finished"), ("late", "Deploy finished")], (
-        f"subscribing through one DatabaseConnection() call and notifying through another "
-        f"delivered {log!r}; the subscribers must still be there on the next call"
+        f"subscribing through one DatabaseConnection() call and notifying through another, "
+        f"with no reference to the connection kept in between and gc.collect() run, delivered "
+        f"{log!r}; the one connection and its subscribers must still be there on the next call"
+    )
+
+
+def test_the_connection_keeps_subscribers_nobody_else_refers_to(fresh_submission):
+    mod = fresh_submission()
+    log = []
+    connection = mod.DatabaseConnection()
+    for name in ("audit", "dashboard", "pager"):
+        connection.subscribe(Recorder(name, log))
+    gc.collect()
+    connection.notify_all("System Alert")
+    expected = [(name, "System Alert") for name in ("audit", "dashboard", "pager")]
+    assert log == expected, (
+        f"three observers that only the connection refers to, after gc.collect(), received "
+        f"{log!r}; the connection must keep its subscribers itself, so they are notified "
+        "even when nothing else holds them"
     )
 
 

@@ -26,6 +26,9 @@ class ThreadSafeSingletonMeta(type):
     """
 
     # Finished instances only, keyed by class. Two classes using the metaclass get two entries.
+    # A plain dict holds each instance strongly, so it lives as long as the process whether or
+    # not any caller keeps a reference; a WeakValueDictionary would let an instance that nobody
+    # holds be collected, and the next call would build a second one.
     _instances: ClassVar[dict[type, Any]] = {}
     # One lock for all classes. A re-entrant lock, because a singleton's __init__ may itself
     # construct another singleton (the connection may need a config singleton, say).
@@ -123,6 +126,7 @@ class DatabaseConnection(metaclass=ThreadSafeSingletonMeta):
     """The one connection of the process; it forwards every message to its observers."""
 
     def __init__(self) -> None:
+        # Strong references: a subscriber that nobody else refers to still gets every message.
         self._subscribers: list[Observer] = []
         # list.append is atomic in CPython, with or without the GIL; the lock keeps
         # notify_all's snapshot and subscribe from interleaving, and states the intent.
