@@ -25,7 +25,9 @@ from pathlib import Path
 from grader.catalog import Challenge, Limits, project_root
 from grader.confine import PidsCgroup, apply_limits, kill_group
 
-CHILD_LAUNCHER = Path(__file__).parent / "child" / "grade_child.py"
+# The child is a folder, copied whole into each workspace; the launcher is its entry point.
+CHILD_DIR = Path(__file__).parent / "child"
+CHILD_LAUNCHER = CHILD_DIR / "grade_child" / "__main__.py"
 SKIPPED_NAMES = {".git", "__pycache__", ".grade.toml", ".mypy_cache", ".pytest_cache", ".venv"}
 NATIVE_SUFFIXES = {".so", ".pyd", ".dylib", ".dll"}
 MAX_SUBMISSION_BYTES = 8 * 1024 * 1024
@@ -104,13 +106,12 @@ def build_workspace(*, submission: Path, challenge: Challenge, into: Path) -> Wo
     submission_copy.mkdir(parents=True)
     skipped = _copy_submission(submission, submission_copy)
     replaced = _install_support(challenge, submission_copy)
-    child_dir.mkdir()
-    shutil.copy2(CHILD_LAUNCHER, child_dir / CHILD_LAUNCHER.name)
+    shutil.copytree(CHILD_DIR, child_dir, ignore=shutil.ignore_patterns("__pycache__"))
     workspace = Workspace(
         root=root,
         submission=submission_copy,
         tests=tests_copy,
-        launcher=child_dir / CHILD_LAUNCHER.name,
+        launcher=child_dir / CHILD_LAUNCHER.relative_to(CHILD_DIR),
         skipped=tuple(skipped),
         replaced=replaced,
     )

@@ -1,0 +1,13 @@
+"""Entry point: `python -I -B CHILD/grade_child/__main__.py --records-fd N --tests DIR ...`.
+
+`-I` keeps the script's own folder off sys.path, so the package's parent is put there by hand.
+"""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from grade_child.main import end_process, main  # noqa: E402  (importable once the path is set)
+
+end_process(main(sys.argv[1:]))
