@@ -52,7 +52,7 @@ def test_the_zip_has_both_scripts_at_its_root_executable_and_the_challenge_witho
         modes = {info.filename: stat.S_IMODE(info.external_attr >> 16) for info in archive.infolist()}
     assert modes["setup.sh"] == modes["run_autograder"] == 0o755
     assert {"grade/pyproject.toml", "grade/README.md", "grade/grader/cli/app.py",
-            "grade/grader/provision/build-cpython.sh", "grade/grader/child/grade_child.py",
+            "grade/grader/provision/build-cpython.sh", "grade/grader/child/grade_child/__main__.py",
             "grade/challenges/tiny/challenge.toml", "grade/challenges/tiny/tests/test_threads.py"} <= names
     assert not any(name.startswith(("grade/solutions", "grade/starter", "grade/tests")) for name in names)
     assert not any("__pycache__" in name or name.endswith(".pyc") for name in names)
