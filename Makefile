@@ -33,8 +33,13 @@ test-deps:
 	  $$sudo apt-get update -qq && \
 	  $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# Every challenge: reference and mutants five runs each, the starter once, the author checks.
+# (make test runs the same check with two runs: tests/verdicts.)
 verify: setup
-	$(BIN)/grade verify notification-pipeline --runs 5
+	@set -e; for manifest in challenges/*/challenge.toml; do \
+	  id=$$(basename $$(dirname $$manifest)); \
+	  $(BIN)/grade verify $$id --runs 5; \
+	done
 
 bench: setup
 	$(BIN)/python bench/run.py

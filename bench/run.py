@@ -54,7 +54,8 @@ def main() -> None:
     raw = [str(runtime.executable), "-I", "-B", str(CHILD_LAUNCHER), "--records-fd", "1",
            "--tests", str(challenge.tests_dir), "--submission", str(reference),
            "--module", challenge.module, "--threads", str(challenge.stress.threads),
-           "--rounds", str(challenge.stress.rounds), "--seed", "1"]
+           "--rounds", str(challenge.stress.rounds), "--seed", "1",
+           "--test-timeout", str(challenge.limits.test_seconds)]
     _, warm = timed(grade)  # warms the collection cache and the page cache
     check_all_passed("grade", warm, 0)
     expected = len(json.loads(warm)["tests"]) - len(challenge.static_checks)

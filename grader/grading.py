@@ -17,7 +17,8 @@ from pathlib import Path
 
 from grader.catalog import Challenge
 from grader.errors import SubmissionPathError
-from grader.runner import StressSettings, TestOutcome, collect_tests, run_suite
+from grader.outcomes import StressSettings, TestOutcome
+from grader.runner import collect_tests, run_suite
 from grader.runtime import Runtime
 from grader.sandbox import SandboxLevel, build_workspace, detect_sandbox
 from grader.scoring import InterpreterInfo, Result, score
@@ -82,8 +83,6 @@ def grade_submission(
             collected=collected,
             stress=stress,
             level=level,
-            wall_seconds=limits.wall_seconds,
-            test_seconds=limits.test_seconds,
             on_outcome=lambda outcome: on_event(Progress(total=total, outcome=outcome)),
         )
         static_thread.join()

@@ -118,11 +118,12 @@ def run_suite(
     collected: tuple[str, ...],
     stress: StressSettings,
     level: SandboxLevel,
-    wall_seconds: float,
-    test_seconds: float,
     on_outcome: Callable[[TestOutcome], None] = lambda _: None,
 ) -> Execution:
-    """Run children until every collected test has an outcome or the wall clock runs out."""
+    """Run children until every collected test has an outcome or the wall clock runs out.
+
+    The clocks are the challenge's limits: `wall_seconds` for the whole run, `test_seconds` per test."""
+    wall_seconds, test_seconds = challenge.limits.wall_seconds, challenge.limits.test_seconds
     deadline = time.monotonic() + wall_seconds
     outcomes: dict[str, TestOutcome] = {}
     notes: list[str] = []
@@ -144,7 +145,7 @@ def run_suite(
             return
         status = {
             "passed": Status.PASSED, "failed": Status.FAILED,
-        }.get(record.get("outcome"), Status.ERROR)
+        }.get(str(record.get("outcome")), Status.ERROR)
         message = clean_text(record.get("message", ""))
         if record.get("outcome") == "skipped":
             message = message or "the test was skipped"

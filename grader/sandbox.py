@@ -24,11 +24,12 @@ from pathlib import Path
 
 from grader.catalog import Challenge, Limits, project_root
 from grader.confine import PidsCgroup, apply_limits, kill_group
+from grader.starter import MARKER
 
 # The child is a folder, copied whole into each workspace; the launcher is its entry point.
 CHILD_DIR = Path(__file__).parent / "child"
 CHILD_LAUNCHER = CHILD_DIR / "grade_child" / "__main__.py"
-SKIPPED_NAMES = {".git", "__pycache__", ".grade.toml", ".mypy_cache", ".pytest_cache", ".venv"}
+SKIPPED_NAMES = {".git", "__pycache__", MARKER, ".mypy_cache", ".pytest_cache", ".venv"}
 NATIVE_SUFFIXES = {".so", ".pyd", ".dylib", ".dll"}
 MAX_SUBMISSION_BYTES = 8 * 1024 * 1024
 MAX_RECORD_BYTES = 256 * 1024
@@ -251,8 +252,8 @@ SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "
 def _bubblewrap_argv(workspace: Workspace, readable: Sequence[Path]) -> list[str]:
     root = str(workspace.root)
     argv = ["bwrap"]
-    for folder in SYSTEM_DIRS:
-        argv += ["--ro-bind-try", folder, folder]
+    for system_dir in SYSTEM_DIRS:
+        argv += ["--ro-bind-try", system_dir, system_dir]
     for folder in readable:
         argv += ["--ro-bind", str(folder), str(folder)]
     argv += ["--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from grader.catalog import Challenge, StaticCheck
-from grader.runner import Status, TestOutcome
+from grader.outcomes import Status, TestOutcome
 
 EXPECT_ERROR = "# expect-error"
 CLIENT_PREFIX = "grade_static_"

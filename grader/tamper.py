@@ -50,6 +50,7 @@ def scan_submission(submission: Path, *, ignore: Collection[Path] = ()) -> tuple
         except (SyntaxError, ValueError):
             continue  # the runner reports why it does not import
         for node in ast.walk(tree):
+            line = getattr(node, "lineno", 0)
             if isinstance(node, ast.Import):
                 modules = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
@@ -58,7 +59,7 @@ def scan_submission(submission: Path, *, ignore: Collection[Path] = ()) -> tuple
                 modules = []
             for module in modules:
                 if module.split(".")[0] in REACHING_MODULES:
-                    findings.append(f"{name}:{node.lineno}: imports {module}")
+                    findings.append(f"{name}:{line}: imports {module}")
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 match = REACHING_WORDS.search(node.value)
                 if match:

@@ -17,7 +17,7 @@ from fixture_paths import SUBMISSIONS
 from processes import processes_holding
 from grader.grading import grade_submission
 from grader.report.json_format import render_json
-from grader.runner import Status
+from grader.outcomes import Status
 
 ATTACKS = Path(__file__).parent / "attacks"
 HOST_MARKERS = (Path("/root/grade-hostile-marker"), Path("/var/tmp/grade-hostile-marker"))

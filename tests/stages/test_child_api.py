@@ -9,7 +9,7 @@ import pytest
 from fixture_paths import FIXTURES
 from grader.catalog import ALLOWANCES, load_challenge, with_limits
 from grader.grading import grade_submission
-from grader.runner import Status
+from grader.outcomes import Status
 from grader.sandbox import CHILD_DIR, CHILD_LAUNCHER
 
 # A home of its own: the tiny home's dashboard and listings stay as their tests expect.

@@ -4,7 +4,7 @@ import pytest
 
 from fixture_paths import SUBMISSIONS
 from grader.grading import grade_submission
-from grader.runner import Status
+from grader.outcomes import Status
 
 
 def statuses(result):

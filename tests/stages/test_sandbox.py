@@ -1,11 +1,11 @@
 """The sandbox for real: bubblewrap namespaces, rlimits, capped output, no symlinks followed."""
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
+from processes import processes_holding
 from grader.catalog import Limits
 from grader.sandbox import SandboxLevel, build_workspace, detect_sandbox, run_child
 
@@ -92,19 +92,7 @@ def test_a_child_that_outlives_the_wall_clock_is_killed_with_its_process_group(w
     code = "import subprocess, time\nsubprocess.Popen(['sleep', '313.25'])\ntime.sleep(300)"
     run = run_python(workspace, runtime, code, SandboxLevel.LIMITS_ONLY, wall_seconds=1.5)
     assert run.timed_out and run.exit_code is None
-    assert processes_running(["sleep", "313.25"]) == []
-
-
-def processes_running(argv):
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as handle:
-                if handle.read().split(b"\0")[:-1] == [part.encode() for part in argv]:
-                    found.append(entry)
-        except OSError:
-            continue
-    return found
+    assert processes_holding("sleep\x00313.25\x00", where="cmdline") == []
 
 
 def test_the_memory_limit_stops_a_child_that_allocates_too_much(workspace, runtime):
@@ -157,17 +145,4 @@ def test_a_fork_bomb_hits_the_process_cap_and_nothing_it_started_survives(worksp
     assert run.timed_out
     started = int(run.output.split("started ")[1].split()[0])
     assert started < 40
-    assert processes_with_home(workspace.root) == []
-
-
-def processes_with_home(folder):
-    marker = f"HOME={folder}".encode()
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if marker in Path(f"/proc/{entry}/environ").read_bytes():
-                    found.append(entry)
-            except OSError:
-                continue
-    return found
+    assert processes_holding(f"HOME={workspace.root}\x00") == []

@@ -1,6 +1,7 @@
 """The point rules, on hand-made outcomes: scoring is pure, so no process is needed."""
 
-from grader.runner import Execution, Status, StressSettings, TestOutcome
+from grader.outcomes import Status, StressSettings, TestOutcome
+from grader.runner import Execution
 from grader.scoring import InterpreterInfo, score
 
 INTERPRETER = InterpreterInfo("/x/python3.13t", "3.13.5", True, True)

@@ -3,7 +3,7 @@
 import shutil
 
 from fixture_paths import SUBMISSIONS
-from grader.runner import Status
+from grader.outcomes import Status
 from grader.static import check_types
 
 
