@@ -26,6 +26,7 @@ from grader.runtime import Runtime
 from grader.scoring import Result
 
 REFERENCE = "reference"
+DEFAULT_RUNS = 5  # what "verified" means: the same verdict five runs in a row
 STARTER = "starter"
 MUTANT_KEYS = {"bug": TEXT, "loses": TEXTS}
 
@@ -117,7 +118,7 @@ def verify_challenge(
     challenge: Challenge,
     runtime: Runtime,
     *,
-    runs: int = 5,
+    runs: int = DEFAULT_RUNS,
     only: tuple[str, ...] = (),
     jobs: int = 1,
     on_result: Callable[[Solution, int, Result], None] = lambda *_: None,

@@ -13,13 +13,13 @@ from grader.cli.app import EXIT_NOT_FULL, app, err, out
 from grader.report.scorecard import points
 from grader.runtime import find_runtime
 from grader.scaffold import scaffold_challenge
-from grader.verify import Cell, Verification, verify_challenge
+from grader.verify import DEFAULT_RUNS, Cell, Verification, verify_challenge
 
 
 @app.command("verify")
 def verify_command(
     challenge_id: Annotated[str, typer.Argument(metavar="ID")],
-    runs: Annotated[int, typer.Option("--runs", min=1, help="Grade each solution this many times.")] = 5,
+    runs: Annotated[int, typer.Option("--runs", min=1, help="Grade each solution this many times.")] = DEFAULT_RUNS,
     only: Annotated[Optional[list[str]], typer.Option("--only", help="Check only these solutions.")] = None,
     python: Annotated[Optional[str], typer.Option("--python", help="Interpreter to run on.")] = None,
     jobs: Annotated[int, typer.Option("--jobs", "-j", min=1, help="Gradings at a time.")] = os.cpu_count() or 1,
