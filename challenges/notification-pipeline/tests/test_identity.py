@@ -84,16 +84,22 @@ def test_init_runs_once_however_often_the_class_is_called(fresh_submission):
     )
 
 
-def test_database_connection_init_runs_once(fresh_submission):
-    mod = fresh_submission()
+def count_init_calls(cls):
+    """Wrap cls.__init__ so that each run appends to the returned list."""
     calls = []
-    original = mod.DatabaseConnection.__init__
+    original = cls.__init__
 
     def counting_init(self, *args, **kwargs):
         calls.append(1)
         original(self, *args, **kwargs)
 
-    mod.DatabaseConnection.__init__ = counting_init
+    cls.__init__ = counting_init
+    return calls
+
+
+def test_database_connection_init_runs_once(fresh_submission):
+    mod = fresh_submission()
+    calls = count_init_calls(mod.DatabaseConnection)
     connections = [mod.DatabaseConnection() for _ in range(5)]
     assert len(calls) == 1, (
         f"DatabaseConnection.__init__ ran {len(calls)} times for 5 calls; it must run once"
@@ -139,14 +145,7 @@ def test_the_instance_outlives_every_reference_to_it(fresh_submission):
 
 def test_database_connection_outlives_every_reference_to_it(fresh_submission):
     mod = fresh_submission()
-    calls = []
-    original = mod.DatabaseConnection.__init__
-
-    def counting_init(self, *args, **kwargs):
-        calls.append(1)
-        original(self, *args, **kwargs)
-
-    mod.DatabaseConnection.__init__ = counting_init
+    calls = count_init_calls(mod.DatabaseConnection)
     for _ in range(3):
         _call_and_forget(mod.DatabaseConnection)
         gc.collect()
