@@ -75,6 +75,7 @@ class Challenge:
     id: str
     title: str
     difficulty: str
+    minutes: int | None  # roughly how long a student takes, for the path through the catalogue
     module: str
     requires_free_threading: bool
     groups: tuple[Group, ...]
@@ -156,6 +157,7 @@ CHALLENGE_KEYS = {
     "schema": INTEGER,
     "title": TEXT,
     "difficulty": Kind(str, choices=DIFFICULTIES),
+    "minutes": INTEGER,
     "module": TEXT,
     "requires_free_threading": FLAG,
     "hints": TEXTS,
@@ -228,6 +230,7 @@ def _parse(data: dict[str, Any], *, root: Path, manifest: Path, challenge_id: st
         id=challenge_id,
         title=data["title"],
         difficulty=data.get("difficulty", ""),
+        minutes=data.get("minutes"),
         module=module,
         requires_free_threading=data.get("requires_free_threading", True),
         groups=tuple(groups),
