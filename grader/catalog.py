@@ -131,13 +131,18 @@ def challenges_dir() -> Path:
 
 
 def list_challenges() -> tuple[Challenge, ...]:
+    """Every challenge, in the order of the path through them: beginner to advanced, shorter
+    first within a level. `grade list` shows them so and `grade`'s next suggestion follows it."""
     root = challenges_dir()
     if not root.is_dir():
         raise ChallengeError(f"no challenges folder at {root}: set GRADE_HOME to the grade checkout")
-    return tuple(
-        load_challenge(path.parent.name)
-        for path in sorted(root.glob("*/challenge.toml"))
-    )
+    challenges = (load_challenge(path.parent.name) for path in root.glob("*/challenge.toml"))
+    return tuple(sorted(challenges, key=_place_on_path))
+
+
+def _place_on_path(challenge: Challenge) -> tuple[int, int, str]:
+    level = DIFFICULTIES.index(challenge.difficulty) if challenge.difficulty in DIFFICULTIES else len(DIFFICULTIES)
+    return level, challenge.minutes or 0, challenge.id
 
 
 def load_challenge(challenge_id: str) -> Challenge:

@@ -118,7 +118,7 @@ def reveal_next_hint(challenge: Challenge, *, path: Path | None = None) -> Revea
 
 
 def next_challenge(challenges: Sequence[Challenge], progress: StudentProgress) -> Challenge | None:
-    """The first challenge, in list order, not yet at full marks; None when all are."""
+    """The first challenge on the path (`list_challenges` order) not yet at full marks; None when all are."""
     return next((challenge for challenge in challenges if not progress.at_full_marks(challenge)), None)
 
 

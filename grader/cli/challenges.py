@@ -9,7 +9,7 @@ import typer
 from rich.markdown import Markdown
 from rich.table import Table
 
-from grader.catalog import list_challenges, load_challenge, project_root
+from grader.catalog import Challenge, list_challenges, load_challenge, project_root
 from grader.cli.app import app, err, out
 from grader.progress import load_progress
 from grader.report.scorecard import points
@@ -18,14 +18,15 @@ from grader.starter import start_challenge
 
 @app.command("list")
 def list_command() -> None:
-    """List the challenges: id, title, difficulty, points, and your best score."""
+    """List the challenges, beginner to advanced: id, title, difficulty, time, points, your best."""
     progress = load_progress()
     for note in progress.notes:
         err.print(f"[yellow]note: {note}[/]", soft_wrap=True)
     table = Table(title="Challenges")
-    table.add_column("id", style="bold cyan")
+    table.add_column("id", style="bold cyan", no_wrap=True)  # typed back by the student: never cut
     table.add_column("title")
     table.add_column("difficulty")
+    table.add_column("time", justify="right", no_wrap=True)
     table.add_column("points", justify="right")
     table.add_column("best", justify="right")
     challenges = list_challenges()
@@ -34,7 +35,8 @@ def list_command() -> None:
         return
     for challenge in challenges:
         best = progress.of(challenge.id).best_score
-        table.add_row(challenge.id, challenge.title, challenge.difficulty, points(challenge.max_score),
+        table.add_row(challenge.id, challenge.title, challenge.difficulty, _duration(challenge),
+                      points(challenge.max_score),
                       "—" if best is None else points(best))
     out.print(table)
     out.print("Start one with [bold]grade start ID[/].")
@@ -44,7 +46,14 @@ def list_command() -> None:
 def show_command(challenge_id: Annotated[str, typer.Argument(metavar="ID")]) -> None:
     """Show a challenge's statement."""
     challenge = load_challenge(challenge_id)
+    facts = [challenge.difficulty, f"about {_duration(challenge)}" if challenge.minutes else "",
+             f"{points(challenge.max_score)} points"]
+    out.print(f"[dim]{challenge.id}: {' · '.join(fact for fact in facts if fact)}[/]")
     out.print(Markdown(challenge.statement.read_text(encoding="utf-8")))
+
+
+def _duration(challenge: Challenge) -> str:
+    return f"{challenge.minutes} min" if challenge.minutes else "—"
 
 
 @app.command("start")

@@ -161,3 +161,19 @@ def test_a_support_file_may_not_replace_the_students_module(tmp_path, monkeypatc
     (support / "m.py").write_text("")
     with pytest.raises(ChallengeError, match="may not have the name of the student's module"):
         load_challenge("broken")
+
+
+def test_challenges_are_listed_along_the_path_from_beginner_to_advanced(tmp_path, monkeypatch):
+    from grader.catalog import list_challenges
+    levels = {"zeta": ("beginner", 20), "alpha": ("advanced", 30), "mid": ("intermediate", 60),
+              "beta": ("beginner", 45), "omega": ("advanced", 10)}
+    for challenge_id, (difficulty, minutes) in levels.items():
+        root = tmp_path / "challenges" / challenge_id
+        (root / "tests").mkdir(parents=True)
+        (root / "tests" / "test_basics.py").write_text("def test_x():\n    pass\n")
+        (root / "README.md").write_text("# T\n")
+        (root / "challenge.toml").write_text(
+            f'title = "T"\nmodule = "m"\ndifficulty = "{difficulty}"\nminutes = {minutes}\n' + GOOD_GROUP
+        )
+    monkeypatch.setenv("GRADE_HOME", str(tmp_path))
+    assert [challenge.id for challenge in list_challenges()] == ["zeta", "beta", "mid", "omega", "alpha"]
