@@ -58,6 +58,7 @@ MANIFEST = '''\
 schema = 1
 title = "{title}"
 difficulty = "beginner"           # beginner | intermediate | advanced
+minutes = 30                      # roughly how long a student takes
 module = "{module}"                # the student writes {module}.py
 requires_free_threading = true     # a verdict on a GIL build is marked as no verdict
 hints = [
