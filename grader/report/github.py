@@ -10,7 +10,8 @@ the job summary. The summary (`render_step_summary`) lists every failure; GitHub
 step summary over 1 MiB, so it is cut below that with a visible note.
 
 Escaping follows the runner: `%`, CR and LF in a message become `%25`, `%0D`, `%0A`; in a
-property `:` and `,` also become `%3A` and `%2C`.
+property `:` and `,` also become `%3A` and `%2C`. Other control characters (a bell, an ANSI
+escape, NUL) are written as `\\xNN` text, so none reaches an annotation raw.
 """
 
 from __future__ import annotations
@@ -38,6 +39,8 @@ _LOCATION = re.compile(
     r"(?::(?P<line>\d+)\b|: SyntaxError at line (?P<syntax_line>\d+))"
 )
 _FENCE = re.compile(r"^(`{3,})")
+# C0 controls but tab, CR and LF (the runner's own escapes handle those), DEL and C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +106,7 @@ def format_command(annotation: Annotation) -> str:
 
 
 def escape_data(text: str) -> str:
+    text = _CONTROL.sub(lambda control: f"\\x{ord(control[0]):02x}", text)
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

@@ -90,6 +90,24 @@ def test_escaping_follows_the_runner():
     assert escape_property("a: b, c%\n") == "a%3A b%2C c%25%0A"
 
 
+def test_control_characters_are_written_as_visible_escapes():
+    assert escape_data("bell\x07 nul\x00 \x1b[31mred\x1b[0m del\x7f csi\x9b tab\tend") == (
+        "bell\\x07 nul\\x00 \\x1b[31mred\\x1b[0m del\\x7f csi\\x9b tab\tend"
+    )
+    assert escape_property("a\x1b:b") == "a\\x1b%3Ab"
+
+
+def test_an_annotation_carries_no_control_character_the_submission_printed(tiny):
+    message = "tally.py:7: ValueError: \x1b]0;owned\x07\x1b[2J\x00 \x1b[31mred\x1b[0m"
+    outcomes = (TestOutcome("test_basics.py::test_crash_returns", Status.ERROR, 0.0, message),)
+    text = render_github(build(tiny, outcomes, ()))
+    annotations, _ = read_log(text)
+    (error,) = [a for a in annotations if a["level"] == "error"]
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", error.group(0))
+    assert unescape(error["message"]).startswith("tally.py:7: ValueError: \\x1b]0;owned\\x07\\x1b[2J\\x00 ")
+    assert (properties(error)["file"], properties(error)["line"]) == ("tally.py", "7")
+
+
 def test_an_annotation_points_at_the_students_file_and_line(tiny):
     annotations, _ = read_log(render_github(failing(tiny), source_dir="my-work"))
     located = [properties(a) for a in annotations if "file" in properties(a)]
