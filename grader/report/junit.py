@@ -3,9 +3,14 @@
 One `<testsuite>` per grading, one `<testcase>` per test with `classname` = `<challenge>.<group>`,
 so dashboards group tests by requirement. A failed test is a `<failure>`; an error, a timeout or a
 test that never ran is an `<error>` (they scored zero: none of them is a benign skip). The run's
-interpreter, GIL state, stress settings and seed are `<properties>`; the program's output is
-`<system-out>`. A tampered run gets one more failing testcase, since its tests may say "passed".
-Text is escaped for XML, and characters XML 1.0 cannot hold are written as `#xNN`.
+interpreter, GIL state, stress settings and seed are `<properties>`. A tampered run gets one more
+failing testcase, since its tests may say "passed". Text is escaped for XML, and characters XML
+1.0 cannot hold are written as `#xNN`.
+
+The grader's notes and the program's output (one stream for the whole run) are the `<system-out>`
+of the first testcase that did not pass: GitLab reads `system-out` only inside a testcase and shows
+it only for one that failed, and Jenkins shows a testcase's own. The report validates against the
+Jenkins xUnit plugin's `junit-10.xsd`, which allows no `skipped` on `<testsuites>`.
 """
 
 from __future__ import annotations
@@ -27,21 +32,20 @@ def render_junit(result: Result) -> str:
         cases.append(_tamper_case(result))
     failures = sum(1 for case in cases if case.find("failure") is not None)
     errors = sum(1 for case in cases if case.find("error") is not None)
-    counts = {
-        "tests": str(len(cases)),
-        "failures": str(failures),
-        "errors": str(errors),
-        "skipped": "0",
-        "time": f"{result.duration_s:.3f}",
-    }
-    root = ET.Element("testsuites", {"name": f"grade {result.challenge}", **counts})
-    suite = ET.SubElement(root, "testsuite", {"name": result.challenge, **counts})
+    not_passed = [case for case in cases if case.find("failure") is not None or case.find("error") is not None]
+    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": str(errors)}
+    time = {"time": f"{result.duration_s:.3f}"}
+    root = ET.Element("testsuites", {"name": f"grade {result.challenge}", **counts, **time})
+    suite = ET.SubElement(root, "testsuite", {"name": result.challenge, **counts, "skipped": "0", **time})
     properties = ET.SubElement(suite, "properties")
     for name, value in _properties(result):
         ET.SubElement(properties, "property", {"name": name, "value": _xml_text(value)})
     suite.extend(cases)
-    if result.output:
-        ET.SubElement(suite, "system-out").text = _xml_text(result.output)
+    run_output = _run_output(result)
+    if run_output:
+        # With no testcase at all, the suite's own system-out is the only place left.
+        shown = next(iter(not_passed or cases), suite)
+        ET.SubElement(shown, "system-out").text = _xml_text(run_output)
     ET.indent(root)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -68,6 +72,21 @@ def _properties(result: Result) -> list[tuple[str, str]]:
     pairs += [("note", note) for note in result.notes]
     pairs += [("tamper_evidence", item) for item in result.tamper_evidence]
     return pairs
+
+
+def _run_output(result: Result) -> str:
+    """The grader's notes, then the program's output, each under a heading (as pytest's junitxml
+    heads its captured sections); '' when there is neither."""
+    sections = []
+    if result.notes:
+        sections.append(_heading("notes from the grader") + "".join(f"{note}\n" for note in result.notes))
+    if result.output:
+        sections.append(_heading("your program's output (one stream for the whole run)") + result.output)
+    return "".join(sections)
+
+
+def _heading(title: str) -> str:
+    return f" {title} ".center(72, "-") + "\n"
 
 
 def _testcase(result: Result, test: TestResult) -> ET.Element:

@@ -1,8 +1,11 @@
-"""JUnit XML, read back by junitparser as a CI dashboard would read it."""
+"""JUnit XML, valid against the Jenkins xUnit plugin's schema and read back by junitparser as a CI
+dashboard would read it."""
 
 import xml.etree.ElementTree as ET
 
-from format_results import build, failing
+import pytest
+import xmlschema
+from format_results import EVERY_STATUS, SITUATIONS, assert_valid_junit, build, failing, passing
 from junitparser import Error, Failure, JUnitXml
 
 from grader.outcomes import Status, TestOutcome
@@ -10,7 +13,19 @@ from grader.report.junit import render_junit
 
 
 def parse(text: str) -> JUnitXml:
+    assert_valid_junit(text)
     return JUnitXml.fromstring(text.encode())
+
+
+@pytest.mark.parametrize("situation", SITUATIONS)
+def test_every_report_validates_against_the_jenkins_xunit_schema(tiny, situation):
+    assert_valid_junit(render_junit(SITUATIONS[situation](tiny)))
+
+
+def test_the_schema_check_refuses_what_jenkins_refuses(tiny):
+    text = render_junit(failing(tiny)).replace('<testsuites name="grade tiny"', '<testsuites skipped="0" name="grade tiny"')
+    with pytest.raises(xmlschema.XMLSchemaValidationError, match="skipped"):
+        assert_valid_junit(text)
 
 
 def test_each_test_is_a_testcase_classed_by_its_group(tiny):
@@ -41,7 +56,9 @@ def test_failures_and_errors_carry_the_message_the_status_and_the_hint(tiny):
 
 
 def test_the_counts_agree_with_the_testcases(tiny):
-    xml = parse(render_junit(failing(tiny)))
+    text = render_junit(failing(tiny))
+    xml = parse(text)
+    assert "skipped" not in ET.fromstring(text).attrib  # junit-10.xsd allows it on a testsuite only
     (suite,) = xml
     declared = (suite.tests, suite.failures, suite.errors, suite.skipped)
     assert suite.time == 5.0  # the whole grading, not the sum of the tests
@@ -63,9 +80,46 @@ def test_the_interpreter_gil_and_seed_are_properties(tiny):
     assert properties["group.basics"] == "2/6"
 
 
-def test_the_program_output_is_system_out(tiny):
-    root = ET.fromstring(render_junit(failing(tiny)))
-    assert root.find("testsuite/system-out").text == "printed\n"
+def system_outs(text: str) -> dict[str, str]:
+    """Testcase name -> its system-out; "(suite)" for the testsuite's own."""
+    suite = ET.fromstring(text).find("testsuite")
+    found = {case.get("name"): case.findtext("system-out") for case in suite.iter("testcase")}
+    if suite.find("system-out") is not None:
+        found["(suite)"] = suite.findtext("system-out")
+    return {name: out for name, out in found.items() if out is not None}
+
+
+def test_the_program_output_is_the_system_out_of_the_first_testcase_that_did_not_pass(tiny):
+    # GitLab reads system-out only inside a testcase, and shows it for one that failed.
+    outs = system_outs(render_junit(failing(tiny)))
+    assert list(outs) == ["test_hang_returns"]
+    assert outs["test_hang_returns"].endswith("-\nprinted\n")
+    assert "your program's output" in outs["test_hang_returns"]
+
+
+def test_the_graders_notes_go_with_the_output(tiny):
+    result = build(tiny, notes=("the submission ran out of its 40 s wall-clock limit",))
+    (out,) = system_outs(render_junit(result)).values()
+    notes, output = out.split("your program's output")
+    assert "notes from the grader" in notes and "the submission ran out of its 40 s wall-clock limit\n" in notes
+    assert output.endswith("-\nprinted\n")
+
+
+def test_at_full_marks_the_output_goes_with_the_first_testcase(tiny):
+    outcomes = tuple(TestOutcome(o.nodeid, Status.PASSED, 0.0, "") for o in EVERY_STATUS)
+    result = build(tiny, outcomes, (TestOutcome("static::add_takes_int", Status.PASSED, 0.0, ""),), output="hi\n")
+    assert result.passed
+    assert list(system_outs(render_junit(result))) == ["test_add_returns_the_running_total"]
+
+
+def test_no_output_and_no_notes_means_no_system_out(tiny):
+    assert system_outs(render_junit(passing(tiny))) == {}
+
+
+def test_a_tampered_run_shows_the_output_with_its_integrity_testcase(tiny):
+    outcomes = (TestOutcome("test_basics.py::test_add_returns_the_running_total", Status.PASSED, 0.1, ""),)
+    result = build(tiny, outcomes, (), tamper_evidence=("records forged",))
+    assert list(system_outs(render_junit(result))) == ["results_can_be_trusted"]
 
 
 def test_characters_xml_cannot_hold_are_written_as_codes(tiny):
@@ -74,7 +128,7 @@ def test_characters_xml_cannot_hold_are_written_as_codes(tiny):
     (suite,) = parse(text)
     case = next(case for case in suite if case.name == "test_hang_returns")
     assert case.result[0].message == "bell#x07 & <tag> #x1B[31m"
-    assert ET.fromstring(text).find("testsuite/system-out").text == "#x00nul#x1B[0m ok"
+    assert system_outs(text)["test_hang_returns"].endswith("-\n#x00nul#x1B[0m ok")
 
 
 def test_a_tampered_run_has_a_failing_integrity_testcase(tiny):
