@@ -2,13 +2,16 @@
 (exercism.org/docs/building/tooling/test-runners/interface), so a challenge can run on an
 Exercism-style track.
 
-Status "error" means nothing ran: the module could not be imported (a syntax error, a missing
-file, an exit or hang while importing), or the run was tampered with and no verdict stands; the
-top-level message says why. Otherwise "pass" (full marks) or "fail". Per test, failed is "fail"
-and an error, a timeout or a test never run is "error". A test's `task_id` is its group's
-position in challenge.toml, so a track numbers its tasks in that order. The program's output is
-not per test here: it is attached to the first test that did not pass (the one Exercism shows),
-cut to the 500 characters the interface allows.
+Top-level status "error" means no test ran, as the interface requires: the module could not be
+imported (a syntax error, a missing file, an exit or hang while importing) and every test errored;
+the top-level message says why. Otherwise "pass" (full marks) or "fail", with message null. Per
+test, failed is "fail" and an error, a timeout or a test never run is "error", each with its
+message. A tampered run ran its tests, so it is "fail": a test that claims to have passed says
+"fail" with the tampering evidence, since none of them scored.
+
+A test's `task_id` is its group's position in challenge.toml, so a track numbers its tasks in
+that order. The program's output is not per test here: it is attached to the first test that did
+not pass (the one Exercism shows), cut to the 500 characters the interface allows.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import json
 from typing import Any
 
 from grader.outcomes import Status
-from grader.scoring import Result
+from grader.scoring import GroupResult, Result, TestResult
 
 EXERCISM_VERSION = 3
 OUTPUT_LIMIT = 500
@@ -32,25 +35,31 @@ TEST_STATUS = {
 
 
 def result_to_exercism(result: Result) -> dict[str, Any]:
+    tampering = "; ".join(result.tamper_evidence)
     tests: list[dict[str, Any]] = []
     output_given = False
     for task_id, group in enumerate(result.groups, start=1):
         for test in group.tests:
             status = TEST_STATUS[test.status]
+            message = None if status == "pass" else (test.message or str(test.status))
+            if result.tampered:
+                message = "\n\n".join(filter(None, (f"not scored: tampering detected ({tampering})", message)))
+                status = "fail" if status == "pass" else status
             entry: dict[str, Any] = {
                 "name": f"{group.title}: {test.name}",
                 "status": status,
-                "message": None if status == "pass" else (test.message or str(test.status)),
+                "message": message,
+                "test_code": describe_test(test, group, task_id),
                 "task_id": task_id,
             }
             if status != "pass" and not output_given and result.output.strip():
                 entry["output"] = capped_output(result.output)
                 output_given = True
             tests.append(entry)
-    if result.tampered:
-        status, message = "error", "tampering detected, so no result stands: " + "; ".join(result.tamper_evidence)
-    elif result.import_error:
+    if result.import_error and all(entry["status"] == "error" for entry in tests):
         status, message = "error", f"{result.import_error} (so no test could run)"
+        if result.tampered:
+            message += f"; tampering detected as well ({tampering})"
     else:
         status, message = ("pass" if result.passed else "fail"), None
     return {"version": EXERCISM_VERSION, "status": status, "message": message, "tests": tests}
@@ -58,6 +67,14 @@ def result_to_exercism(result: Result) -> dict[str, Any]:
 
 def render_exercism(result: Result) -> str:
     return json.dumps(result_to_exercism(result), indent=2, ensure_ascii=False)
+
+
+def describe_test(test: TestResult, group: GroupResult, task_id: int) -> str:
+    """`test_code`, shown above a result. The interface asks for the test's body, but our suites
+    are hidden (their code would hand students the checks to write against), so it says in Python
+    comments what the test checks, from its name (a sentence), and which task it belongs to."""
+    sentence = test.name.removeprefix("test_").replace("_", " ")
+    return f"# checks that: {sentence}\n# a hidden test of task {task_id}, {group.title}: its code is not shown"
 
 
 def capped_output(output: str) -> str:

@@ -1,24 +1,26 @@
-"""Exercism's results.json, version 3: statuses, messages, task ids and the 500-character output."""
+"""Exercism's results.json, version 3, validated against a schema written from the test runner
+interface: statuses, messages, test code, task ids and the 500-character output."""
 
 import json
 
-from format_results import build, failing, passing
+import pytest
+from format_results import (
+    EXERCISM_SCHEMA, SITUATIONS, assert_valid_json, build, does_not_import, exits_at_import_but_type_checks,
+    failing, passing, tampered_claiming_full_marks,
+)
 
-from grader.outcomes import Status, TestOutcome
 from grader.report.exercism import OUTPUT_LIMIT, render_exercism, result_to_exercism
-
-STATUSES = {"pass", "fail", "error"}
 
 
 def check_version_3(data: dict) -> None:
-    assert data["version"] == 3
-    assert data["status"] in STATUSES
-    assert (data["message"] is not None) == (data["status"] == "error")
-    for test in data["tests"]:
-        assert set(test) <= {"name", "status", "message", "output", "test_code", "task_id"}
-        assert test["status"] in STATUSES and isinstance(test["name"], str)
-        assert isinstance(test["task_id"], int) and test["task_id"] >= 1
-        assert len(test.get("output") or "") <= OUTPUT_LIMIT
+    assert_valid_json(data, EXERCISM_SCHEMA)
+    # Hidden suites make every challenge what Exercism calls a Concept Exercise: test_code is required.
+    assert all(test["test_code"] for test in data.get("tests", []))
+
+
+@pytest.mark.parametrize("situation", SITUATIONS)
+def test_every_results_json_validates_against_the_interface(tiny, situation):
+    check_version_3(json.loads(render_exercism(SITUATIONS[situation](tiny))))
 
 
 def test_a_failing_run_is_fail_with_a_status_per_test(tiny):
@@ -38,14 +40,44 @@ def test_full_marks_is_pass(tiny):
 
 
 def test_a_module_that_does_not_import_is_error_with_the_reason(tiny):
-    reason = "tally.py: SyntaxError at line 3: invalid syntax"
-    outcomes = tuple(TestOutcome(nodeid, Status.ERROR, 0.0, reason) for nodeid in (
-        "test_basics.py::test_add_returns_the_running_total", "test_threads.py::test_concurrent_adds_lose_nothing",
-    ))
-    data = result_to_exercism(build(tiny, outcomes, import_error=reason))
+    data = result_to_exercism(does_not_import(tiny))
     check_version_3(data)
     assert data["status"] == "error"
-    assert data["message"].startswith(reason)
+    assert data["message"] == "tally.py: SyntaxError at line 3: invalid syntax (so no test could run)"
+    assert {test["status"] for test in data["tests"]} == {"error"}
+
+
+def test_an_import_error_with_a_test_that_passed_is_fail_not_error(tiny):
+    # `error` means no test ran; the type checker did run, and passed.
+    data = result_to_exercism(exits_at_import_but_type_checks(tiny))
+    check_version_3(data)
+    assert data["status"] == "fail" and data["message"] is None
+    assert [test["status"] for test in data["tests"]] == ["error", "error", "error", "error", "pass"]
+
+
+def test_a_tampered_run_is_fail_and_no_test_says_pass(tiny):
+    data = result_to_exercism(tampered_claiming_full_marks(tiny))
+    check_version_3(data)
+    assert data["status"] == "fail" and data["message"] is None
+    assert {test["status"] for test in data["tests"]} == {"fail"}
+    assert all("a canary test reported passed; records forged" in test["message"] for test in data["tests"])
+
+
+def test_a_tampered_run_keeps_each_failures_own_message(tiny):
+    data = result_to_exercism(build(tiny, tamper_evidence=("records forged",)))
+    check_version_3(data)
+    failed = next(test for test in data["tests"] if test["name"].endswith("test_concurrent_adds_lose_nothing"))
+    assert failed["status"] == "fail"
+    assert failed["message"] == "not scored: tampering detected (records forged)\n\n8 threads added 40, the total says 37"
+
+
+def test_test_code_says_what_the_hidden_test_checks_and_its_task(tiny):
+    tests = result_to_exercism(failing(tiny))["tests"]
+    assert tests[3]["test_code"] == (
+        "# checks that: concurrent adds lose nothing\n"
+        "# a hidden test of task 2, Counting from many threads: its code is not shown"
+    )
+    assert tests[4]["test_code"].startswith("# checks that: add takes int\n")
 
 
 def test_the_output_goes_to_the_first_test_that_did_not_pass_cut_to_500_characters(tiny):
