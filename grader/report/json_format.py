@@ -1,4 +1,5 @@
-"""The JSON view of a `Result`: a stable, versioned schema (documented in docs/json-schema.md).
+"""The JSON view of a `Result`: a stable, versioned schema, documented in docs/json-schema.md and
+machine-readable in docs/result.schema.json.
 
 Keys are only ever added within a schema version; renaming or removing one bumps it.
 """
@@ -59,6 +60,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "output_truncated": result.output_truncated,
         "tampered": result.tampered,
         "tamper_evidence": list(result.tamper_evidence),
+        "import_error": result.import_error,
     }
 
 
