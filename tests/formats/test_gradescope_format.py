@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from format_results import build, failing
+from format_results import GRADESCOPE_SCHEMA, SITUATIONS, assert_valid_json, build, failing
 
 from grader.outcomes import Status, TestOutcome
 from grader.report.gradescope import render_gradescope, result_to_gradescope
@@ -90,3 +90,10 @@ def test_every_visibility_gradescope_knows_can_be_chosen(tiny, visibility):
 def test_an_unknown_visibility_is_refused(tiny):
     with pytest.raises(ValueError, match="visibility must be one of"):
         result_to_gradescope(failing(tiny), visibility="sometimes")
+
+
+@pytest.mark.parametrize("situation", SITUATIONS)
+@pytest.mark.parametrize("visibility", ["visible", "after_due_date"])
+def test_every_results_json_validates_against_gradescopes_specification(tiny, situation, visibility):
+    data = json.loads(render_gradescope(SITUATIONS[situation](tiny), visibility=visibility))
+    assert_valid_json(data, GRADESCOPE_SCHEMA)

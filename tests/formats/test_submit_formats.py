@@ -1,5 +1,6 @@
 """`grade submit` with the formats, through the installed command on the tiny challenge:
---output, the job summary, and exit codes (CI goes red below full marks unless --report-only)."""
+--output, the job summary, exit codes (CI goes red below full marks unless --report-only), and
+what it writes valid against each format's schema."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from format_results import EXERCISM_SCHEMA, GRADESCOPE_SCHEMA, RESULT_SCHEMA, assert_valid_json, assert_valid_junit
 from junitparser import JUnitXml
 
 GRADE = Path(sys.executable).parent / "grade"
@@ -55,6 +57,7 @@ def test_output_writes_the_format_to_a_file_and_the_terminal_gets_the_scorecard(
                  env=grade_env)
     assert done.returncode == 1, done.stderr
     assert "Total: 7/10" in done.stdout and "<testsuite" not in done.stdout
+    assert_valid_junit(report.read_text(encoding="utf-8"))
     (suite,) = JUnitXml.fromfile(str(report))
     failed = [case.name for case in suite if case.result]
     assert failed == ["test_concurrent_adds_lose_nothing"]
@@ -65,12 +68,15 @@ def test_report_only_exits_zero_below_full_marks(grade_env):
                  env=grade_env)
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
+    assert_valid_json(data, GRADESCOPE_SCHEMA)
     assert data["score"] == 7.0 and data["tests"]
 
 
 def test_full_marks_exits_zero_and_a_usage_error_still_exits_two(grade_env):
     reference = TINY_HOME / "solutions" / "tiny" / "reference"
-    assert grade("submit", str(reference), "-c", "tiny", "--format", "junit", env=grade_env).returncode == 0
+    full_marks = grade("submit", str(reference), "-c", "tiny", "--format", "junit", env=grade_env)
+    assert full_marks.returncode == 0
+    assert_valid_junit(full_marks.stdout)
     missing = grade("submit", "no-such-folder", "-c", "tiny", "--report-only", env=grade_env)
     assert missing.returncode == 2 and "no such file or folder" in missing.stderr
 
@@ -79,7 +85,16 @@ def test_a_module_that_does_not_import_is_an_exercism_error(grade_env):
     done = grade("submit", str(SUBMISSIONS / "syntax-error"), "-c", "tiny", "--format", "exercism", env=grade_env)
     assert done.returncode == 1
     data = json.loads(done.stdout)
+    assert_valid_json(data, EXERCISM_SCHEMA)
     assert data["status"] == "error" and "SyntaxError at line 3" in data["message"]
+
+
+def test_json_output_validates_against_the_shipped_schema_and_names_the_import_error(grade_env):
+    done = grade("submit", str(SUBMISSIONS / "syntax-error"), "-c", "tiny", "--format", "json", env=grade_env)
+    assert done.returncode == 1, done.stderr
+    data = json.loads(done.stdout)
+    assert_valid_json(data, RESULT_SCHEMA)
+    assert data["import_error"] == "tally.py: SyntaxError at line 3: invalid syntax"
 
 
 def test_github_format_annotates_the_log_and_appends_the_job_summary(tmp_path, grade_env):
