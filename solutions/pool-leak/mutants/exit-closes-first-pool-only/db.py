@@ -1,0 +1,89 @@
+"""Mutant `exit-closes-first-pool-only`: the reference with one bug.
+
+The exit handler is registered once, bound to the first pool's close(): a pool rebuilt after
+close_pool() is never closed at exit.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import queue
+import threading
+from collections.abc import Iterator
+
+import driver
+
+DSN = "postgresql://orders@db.internal:5432/orders"
+POOL_SIZE = 4
+
+
+class ConnectionPool:
+    """`size` connections to `dsn`, opened when the pool is made, lent one holder at a time."""
+
+    def __init__(self, dsn: str, size: int) -> None:
+        self.size = size
+        self._connections: list[driver.Connection] = []
+        self._idle: queue.SimpleQueue[driver.Connection] = queue.SimpleQueue()
+        self._closed = False
+        self._close_lock = threading.Lock()
+        try:
+            for _ in range(size):
+                connection = driver.connect(dsn)
+                self._connections.append(connection)
+                self._idle.put(connection)
+        except BaseException:
+            self.close()
+            raise
+
+    @contextlib.contextmanager
+    def acquire(self) -> Iterator[driver.Connection]:
+        """Lend one connection for the `with` block; wait while every connection is lent."""
+        connection = self._idle.get()
+        try:
+            yield connection
+        finally:
+            self._idle.put(connection)
+
+    def close(self) -> None:
+        """Close every connection, lent or not. A second call does nothing."""
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        for connection in self._connections:
+            connection.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+
+if "_pool_lock" not in globals():
+    _pool_lock = threading.Lock()
+    _pool: ConnectionPool | None = None
+    _exit_handler_registered = False
+
+
+def get_pool() -> ConnectionPool:
+    """The process's one pool, built on the first call."""
+    global _pool, _exit_handler_registered
+    pool = _pool
+    if pool is not None:
+        return pool
+    with _pool_lock:
+        if _pool is None:
+            _pool = ConnectionPool(DSN, POOL_SIZE)
+            if not _exit_handler_registered:  # register the handler only once
+                atexit.register(_pool.close)
+                _exit_handler_registered = True
+        return _pool
+
+
+def close_pool() -> None:
+    """Close and forget the pool; the next `get_pool()` builds a new one."""
+    global _pool
+    with _pool_lock:
+        pool, _pool = _pool, None
+    if pool is not None:
+        pool.close()
