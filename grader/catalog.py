@@ -120,10 +120,19 @@ class Challenge:
         return next(group for group in self.groups if group.id == group_id)
 
 
+# The home a wheel built by `grade dist` carries: challenges/ and starter/, never solutions/.
+PACKAGED_HOME = Path(__file__).resolve().parent / "home"
+
+
 def project_root() -> Path:
-    """Where challenges/, starter/ and solutions/ live: $GRADE_HOME or the source checkout."""
+    """Where challenges/, starter/ and solutions/ live: $GRADE_HOME; else the packaged home
+    when the grader was installed from `grade dist`'s wheel; else the source checkout."""
     configured = os.environ.get("GRADE_HOME")
-    return Path(configured).resolve() if configured else Path(__file__).resolve().parent.parent
+    if configured:
+        return Path(configured).resolve()
+    if (PACKAGED_HOME / "challenges").is_dir():
+        return PACKAGED_HOME
+    return Path(__file__).resolve().parent.parent
 
 
 def challenges_dir() -> Path:
@@ -135,7 +144,10 @@ def list_challenges() -> tuple[Challenge, ...]:
     first within a level. `grade list` shows them so and `grade`'s next suggestion follows it."""
     root = challenges_dir()
     if not root.is_dir():
-        raise ChallengeError(f"no challenges folder at {root}: set GRADE_HOME to the grade checkout")
+        raise ChallengeError(
+            f"no challenges folder at {root}: set GRADE_HOME to a grade checkout, "
+            "or install the grader your course publishes (built by `grade dist`)"
+        )
     challenges = (load_challenge(path.parent.name) for path in root.glob("*/challenge.toml"))
     return tuple(sorted(challenges, key=_place_on_path))
 

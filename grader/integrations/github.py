@@ -2,9 +2,11 @@
 
 It sets up two interpreters with actions/setup-python: free-threaded CPython 3.13 ("3.13t")
 for the submission, regular 3.13 for the grader (mypy does not install on a free-threaded
-build). It clones the grader, which carries the challenge's hidden suite, from a repository it
-names, and runs `grade submit --format github --require-free-threading`: annotations on the
-student's code, the scorecard in the job summary, and a red job unless full marks.
+build). It installs the grader with pip from the wheel `grade dist` built, at a URL the
+instructor published (never a checkout: that holds the solutions), and runs `grade submit
+--format github --require-free-threading`: annotations on the student's code, the scorecard in
+the job summary, and a red job unless full marks. The URL is committed to the student's
+repository, so one carrying credentials is refused.
 """
 
 from __future__ import annotations
@@ -12,10 +14,9 @@ from __future__ import annotations
 import json
 import re
 import shlex
-import subprocess
 from importlib import resources
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from grader.errors import GradeError
 
@@ -26,8 +27,18 @@ class WorkflowExists(GradeError):
     """`grade ci init` would overwrite a workflow."""
 
 
+class PackageURLError(GradeError):
+    """The URL CI would install the grader from cannot go into a student's repository."""
+
+
+# Query parameters and token shapes that carry a secret (GitHub and GitLab tokens, signed URLs).
+_SECRET_PARAMETER = re.compile(r"token|key|secret|pass|auth|sig|credential", re.IGNORECASE)
+_TOKEN = re.compile(r"gh[pousr]_[A-Za-z0-9]{20,}|github_pat_\w{20,}|glpat-[\w-]{20,}")
+_WHERE = "publish the wheel where it downloads without credentials (a release asset of a public repository, a package index)"
+
+
 def write_workflow(
-    directory: Path, *, challenge_id: str, repository: str, ref: str = "main", solution: str = ".", force: bool = False,
+    directory: Path, *, challenge_id: str, package: str, solution: str = ".", force: bool = False,
 ) -> Path:
     """Write .github/workflows/grade.yml under `directory`; refuse to overwrite unless `force`."""
     target = directory / WORKFLOW
@@ -35,8 +46,7 @@ def write_workflow(
         raise WorkflowExists(f"{target} already exists: pass --force to overwrite it")
     text = resources.files("grader.integrations").joinpath("templates", "grade.yml").read_text(encoding="utf-8")
     for placeholder, value in (
-        ("@REPOSITORY@", json.dumps(repository)),  # a JSON string is a YAML double-quoted scalar
-        ("@REF@", json.dumps(ref)),
+        ("@PACKAGE@", json.dumps(package_url(package))),  # a JSON string is a YAML double-quoted scalar
         ("@SOLUTION@", shlex.quote(solution)),
         ("@CHALLENGE@", shlex.quote(challenge_id)),
     ):
@@ -49,26 +59,23 @@ def write_workflow(
     return target
 
 
-def grader_repository(checkout: Path) -> str | None:
-    """Where this grader was cloned from (its git remote), to clone it again in CI."""
+def package_url(url: str) -> str:
+    """`url` if students' CI may install the grader from it: https, a wheel, no credentials.
+
+    The workflow is committed to the student's repository, where anyone who reads it could use
+    a credential in it; the messages never repeat the URL, so they do not print one either.
+    """
     try:
-        done = subprocess.run(
-            ["git", "-C", str(checkout), "remote", "get-url", "origin"],
-            capture_output=True, text=True, timeout=10, check=False,
+        parts = urlsplit(url.strip())
+    except ValueError:
+        raise PackageURLError("--package: not a URL: give the https URL of the wheel `grade dist` built") from None
+    if parts.username is not None or parts.password is not None:
+        raise PackageURLError(f"--package: the URL carries credentials (user:password@): {_WHERE}")
+    if _TOKEN.search(url) or any(_SECRET_PARAMETER.search(name) for name, _ in parse_qsl(parts.query)):
+        raise PackageURLError(f"--package: the URL carries a token: {_WHERE}")
+    if parts.scheme != "https" or not parts.hostname or not parts.path.endswith(".whl"):
+        raise PackageURLError(
+            "--package: give the https URL of the wheel `grade dist` built "
+            "(.../grade-VERSION-py3-none-any.whl), never a repository with the solutions"
         )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return public_url(done.stdout.strip()) if done.returncode == 0 else None
-
-
-def public_url(url: str) -> str | None:
-    """An https URL CI can clone without keys: no credentials, SSH remotes rewritten, local paths
-    refused (a runner cannot reach them)."""
-    scp_like = re.fullmatch(r"[\w.-]+@(?P<host>[\w.-]+):(?P<path>[^/].*)", url)
-    if scp_like:
-        return f"https://{scp_like['host']}/{scp_like['path']}"
-    parts = urlsplit(url)
-    if parts.scheme not in ("https", "http", "ssh", "git") or not parts.hostname:
-        return None
-    host = parts.hostname + (f":{parts.port}" if parts.port and parts.scheme in ("https", "http") else "")
-    return urlunsplit(("https", host, parts.path, "", ""))
+    return url.strip()
