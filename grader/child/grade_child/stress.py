@@ -15,6 +15,7 @@ import queue
 import random
 import sys
 import threading
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -77,8 +78,9 @@ class Stress:
             finished = self._crew.perform(job)
         if not finished:
             self._crew = None  # some of its threads are stuck in the student's code
-            raise AssertionError(f"threads still running after {timeout:.1f} s: possible deadlock")
         _fail_on_errors("thread", job.errors)
+        if not finished:
+            raise AssertionError(f"threads still running after {timeout:.1f} s: possible deadlock")
         if job.start.broken:
             raise AssertionError("the threads could not all be started together")
         return job.results
@@ -134,15 +136,22 @@ def _fail_on_errors(worker: str, errors: list[tuple[int, BaseException]]) -> Non
 
 
 class _Job:
-    """One round: every worker waits on `start`, runs the work, then meets the others at `done`."""
+    """One round: every worker waits on `start`, runs the work, then counts itself done."""
+
+    # Once a worker has raised, the round has failed: the others get this long to finish, so
+    # that one thread's error does not leave the test waiting for threads it left blocked.
+    GRACE_AFTER_ERROR = 1.0
 
     def __init__(self, work: Callable[[int], Any], size: int, timeout: float) -> None:
         self.work = work
         self.timeout = timeout
         self.start = threading.Barrier(size)
-        self.done = threading.Barrier(size + 1)
         self.results: list[Any] = [None] * size
         self.errors: list[tuple[int, BaseException]] = []
+        self._pending = size
+        self._first_error_at: float | None = None
+        self._deadline = 0.0
+        self._changed = threading.Condition()
 
     def run(self, index: int) -> None:
         try:
@@ -151,11 +160,34 @@ class _Job:
         except threading.BrokenBarrierError:
             pass
         except BaseException as exc:  # the student's code may raise anything; report it
-            self.errors.append((index, exc))
-        try:
-            self.done.wait(timeout=self.timeout)
-        except threading.BrokenBarrierError:
-            pass
+            with self._changed:
+                self.errors.append((index, exc))
+                if self._first_error_at is None:
+                    self._first_error_at = time.monotonic()
+                    self.start.abort()  # workers not yet released need not start at all
+        with self._changed:
+            self._pending -= 1
+            self._changed.notify_all()
+
+    def wait(self) -> bool:
+        """True once every worker is done; False if some were still running at the timeout,
+        or a short grace after the first error."""
+
+        def settled() -> bool:
+            if self._pending == 0:
+                return True
+            if self._first_error_at is None:
+                return False
+            return time.monotonic() >= self._first_error_at + self.GRACE_AFTER_ERROR
+
+        with self._changed:
+            while not settled():
+                if not self._changed.wait(timeout=0.05) and time.monotonic() > self._deadline:
+                    break
+            return self._pending == 0
+
+    def begin(self) -> None:
+        self._deadline = time.monotonic() + self.timeout
 
 
 class _Crew:
@@ -177,13 +209,10 @@ class _Crew:
 
     def perform(self, job: _Job) -> bool:
         """Hand the job to every worker; False if they did not all finish in time."""
+        job.begin()
         for inbox in self._inboxes:
             inbox.put(job)
-        try:
-            job.done.wait(timeout=job.timeout)
-        except threading.BrokenBarrierError:
-            return False
-        return True
+        return job.wait()
 
 
 class _AsyncJob:
