@@ -135,6 +135,17 @@ def project_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def authoring_root() -> Path:
+    """The home an author works in: never the packaged copy, which holds no answer key."""
+    root = project_root()
+    if root == PACKAGED_HOME:
+        raise ChallengeError(
+            "this grader was installed from a course's package, which holds no solutions: "
+            "author and verify challenges in a grade checkout, or set GRADE_HOME to one"
+        )
+    return root
+
+
 def challenges_dir() -> Path:
     return project_root() / "challenges"
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.catalog import project_root
+from grader.catalog import authoring_root
 from grader.errors import ChallengeError
 
 CHALLENGE_ID = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
@@ -32,7 +32,7 @@ def scaffold_challenge(challenge_id: str, *, module: str, title: str) -> Scaffol
         )
     if not module.isidentifier():
         raise ChallengeError(f"--module {module!r}: must be a Python module name, e.g. pool")
-    home = project_root()
+    home = authoring_root()
     folders = [home / part / challenge_id for part in ("challenges", "starter", "solutions")]
     taken = [str(folder) for folder in folders if folder.exists()]
     if taken:

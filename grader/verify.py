@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from grader.catalog import Challenge, project_root
+from grader.catalog import Challenge, authoring_root, project_root
 from grader.errors import ChallengeError
 from grader.grading import grade_submission
 from grader.manifest import TEXT, TEXTS, check_table, read_manifest
@@ -81,7 +81,7 @@ class Verification:
 
 
 def solutions_dir(challenge: Challenge) -> Path:
-    return project_root() / "solutions" / challenge.id
+    return authoring_root() / "solutions" / challenge.id
 
 
 def find_solutions(challenge: Challenge) -> tuple[Solution, ...]:
