@@ -131,6 +131,11 @@ def test_the_installed_wheel_lists_starts_and_grades_its_challenge_without_a_che
     assert result["challenge"] == "tiny" and result["max_score"] == 10.0
     assert {group["id"] for group in result["groups"]} == {"basics", "threads", "typing"}
 
+    for authoring in (("new", "my-own"), ("verify", "tiny")):
+        refused = run_installed(installed, *authoring, cwd=tmp_path)
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert "holds no solutions" in refused.stderr
+
 
 def test_the_command_packages_the_chosen_challenges_with_a_version(tiny_home, tmp_path):
     done = CliRunner().invoke(app, ["dist", "-c", "tiny", "-o", str(tmp_path), "--version", "0.1.0+fall25"])
