@@ -22,7 +22,7 @@ demo: setup
 	  code=$$?; test $$code -le 1 || exit $$code
 
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=12
 
 # Debian's chromium, for the browser tests of `grade batch`'s report; installed only where missing.
 .PHONY: test-deps
