@@ -128,7 +128,8 @@ def _install_support(challenge: Challenge, target: Path) -> tuple[str, ...]:
         relative = path.relative_to(challenge.support_dir)
         destination = target / relative
         if destination.exists() or destination.is_symlink():
-            replaced.append(str(relative))
+            if not _same_file_contents(destination, path):
+                replaced.append(str(relative))  # a copy `grade start` gave is no news to the student
             if destination.is_dir() and not destination.is_symlink():
                 shutil.rmtree(destination)
             else:
@@ -136,6 +137,10 @@ def _install_support(challenge: Challenge, target: Path) -> tuple[str, ...]:
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, destination)
     return tuple(replaced)
+
+
+def _same_file_contents(one: Path, other: Path) -> bool:
+    return one.is_file() and not one.is_symlink() and one.read_bytes() == other.read_bytes()
 
 
 def refresh_tests(workspace: Workspace, challenge: Challenge) -> None:

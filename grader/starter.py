@@ -23,24 +23,27 @@ def starter_dir(challenge: Challenge) -> Path:
 
 
 def start_challenge(challenge: Challenge, target: Path, *, force: bool = False) -> tuple[Path, ...]:
-    """Copy the starter files into `target`; refuse to overwrite unless `force`."""
+    """Copy the starter files, and the challenge's support files the student's code runs
+    against (the grader's driver, say), into `target`; refuse to overwrite unless `force`."""
     source = starter_dir(challenge)
     if not source.is_dir():
         raise StarterError(f"challenge {challenge.id!r} ships no starter at {source}")
     if target.exists() and not target.is_dir():
         raise StarterError(f"{target} is a file: pass a folder to start the challenge in")
-    files = [
-        path for path in sorted(source.rglob("*"))
+    files = {
+        path.relative_to(source): path for path in sorted(source.rglob("*"))
         if path.is_file() and not CACHE_NAMES.intersection(path.relative_to(source).parts)
         and path.suffix != ".pyc"
-    ]
-    clashes = [target / path.relative_to(source) for path in files if (target / path.relative_to(source)).exists()]
+    }
+    for path in challenge.support_files:
+        files.setdefault(path.relative_to(challenge.support_dir), path)
+    clashes = [target / relative for relative in files if (target / relative).exists()]
     if clashes and not force:
         names = ", ".join(str(path) for path in clashes)
         raise StarterError(f"{names} already exists: pass --force to overwrite, or pick another folder")
     copied = []
-    for path in files:
-        destination = target / path.relative_to(source)
+    for relative, path in files.items():
+        destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, destination)
         copied.append(destination)

@@ -2,8 +2,8 @@
 
 The scaffold loads and grades but is not done: `grade verify` says what is left. Completed as
 the page describes, with a support file (an instrumented driver) and a sandbox allowance (a
-fresh interpreter), the same challenge verifies, and a student's own copy of the support file
-loses to the grader's, with a note.
+fresh interpreter), the same challenge verifies, `grade start` hands the student the support file, and a
+student's own copy of it loses to the grader's, with a note.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from grader.catalog import load_challenge
 from grader.errors import ChallengeError
 from grader.grading import grade_submission
 from grader.scaffold import scaffold_challenge
+from grader.starter import start_challenge
 from grader.verify import verify_challenge
 
 
@@ -170,7 +171,6 @@ def complete_the_challenge(home: Path) -> None:
             """One connection for the process. TODO: make it safe from many threads."""
             return driver.connect()
     ''')
-    write(home / "starter" / "counter" / "driver.py", "def connect():\n    return object()\n")
     write(home / "solutions" / "counter" / "reference" / "counter.py", REFERENCE)
     mutant = home / "solutions" / "counter" / "mutants" / "no-lock"
     write(mutant / "counter.py", REFERENCE.replace("with _lock:\n            if", "if"))
@@ -196,6 +196,10 @@ def test_a_challenge_completed_as_documented_verifies_and_grades(empty_home, run
 
     assert not failed_checks(verification)
     assert verification.ok, [(v.solution.name, v.cells) for v in verification.verdicts]
+
+    started = start_challenge(challenge, empty_home / "started")
+    assert {path.name for path in started} == {"counter.py", "driver.py"}, "the support file comes too"
+    assert (empty_home / "started" / "driver.py").read_text() == textwrap.dedent(DRIVER).lstrip()
 
     student = empty_home / "student"
     write(student / "counter.py", REFERENCE)
