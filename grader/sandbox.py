@@ -3,9 +3,10 @@
 The workspace holds a copy of the submission (regular files only: symlinks are not followed),
 the challenge's support files over it, a copy of the hidden tests and the child launcher. The
 child runs in bubblewrap where it works (read-only system, private /tmp, no network, own pid
-namespace, dies with its parent) and under rlimits and a pids cgroup always (`grader.confine`). Its records arrive on a pipe of their own; its stdout and stderr are drained
-and capped, so a flood costs the grader no more than the cap. This stage never interprets
-records: it only carries them.
+namespace, dies with its parent) and under rlimits and a pids cgroup always (`grader.confine`).
+Its records arrive on a pipe of their own; its stdout and stderr are drained and capped, so a
+flood costs the grader no more than the cap. This stage never interprets records: it only
+carries them.
 """
 
 from __future__ import annotations

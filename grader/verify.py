@@ -134,8 +134,7 @@ def verify_challenge(
             "enabled: its races could pass unseen; run `grade setup` or pass --python with a "
             "free-threaded interpreter"
         )
-    every = find_solutions(challenge)
-    solutions = [s for s in every if not only or s.name in only]
+    solutions = [s for s in find_solutions(challenge) if not only or s.name in only]
     starter = Solution(STARTER, project_root() / "starter" / challenge.id, frozenset(), "")
     grade_starter = not only and starter.path.is_dir()
     group_ids = tuple(group.id for group in challenge.groups)
