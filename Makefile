@@ -41,10 +41,9 @@ verify: setup
 	  $(BIN)/grade verify $$id --runs 5; \
 	done
 
+# Every benchmark in one run (about 15 minutes): prints one table, writes docs/benchmarks.md.
 bench: setup
-	$(BIN)/python bench/run.py
-	$(BIN)/python bench/batch.py --scale 200
-	$(BIN)/python bench/watch.py
+	$(BIN)/python bench/all.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
