@@ -1,7 +1,9 @@
 """`grade batch`: grade a class's submissions and write the gradebook, feedback and report.
 
 Exit codes: 0 every submission graded, 1 some could not be graded (their rows say why),
-2 a usage error, 130 interrupted (what was done is written; --resume finishes it).
+2 a usage error (or a cluster's scheduler lost mid-batch), 130 interrupted (what was done is
+written; --resume finishes it). With --scheduler the gradings run on Dask workers
+(grader.batch.cluster); `distributed` is imported only then.
 """
 
 from __future__ import annotations
@@ -9,6 +11,8 @@ from __future__ import annotations
 import shlex
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -28,10 +32,12 @@ from rich.text import Text
 
 from grader.batch.journal import RESULTS_FILE
 from grader.batch.outputs import FEEDBACK_DIR, GRADEBOOK_FILE, REPORT_FILE, default_out
+from grader.batch.local import LocalGrading
 from grader.batch.plan import NAME_PATTERNS, plan_batch
-from grader.batch.scheduler import BatchProgress, BatchRun, default_jobs, grade_batch
-from grader.catalog import load_challenge, with_limits
+from grader.batch.scheduler import BatchProgress, BatchRun, Grading, default_jobs, grade_batch
+from grader.catalog import Challenge, load_challenge, with_limits
 from grader.cli.app import EXIT_NOT_FULL, LimitOption, app, err, out
+from grader.errors import GradeError
 from grader.report.scorecard import points
 from grader.runtime import find_runtime
 from grader.sandbox import SandboxLevel, detect_sandbox
@@ -61,21 +67,22 @@ def batch_command(
     python: Annotated[Optional[str], typer.Option("--python", help="Interpreter to run the submissions on.")] = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="The same stress seed for every submission.")] = None,
     limit: LimitOption = None,
+    scheduler: Annotated[
+        Optional[str],
+        typer.Option("--scheduler", help="Grade on a Dask cluster: its scheduler's tcp://host:port, or scheduler file."),
+    ] = None,
 ) -> None:
     """Grade every submission in ROOT; write a gradebook, feedback per student and a report."""
+    if scheduler and (jobs or python):
+        raise GradeError(f"{'--jobs' if jobs else '--python'} sets how this machine grades; with --scheduler "
+                         "each worker grades with its own `grade setup` runtime, `dask worker --nthreads` at once")
     challenge = with_limits(load_challenge(challenge_id), limit or [])
-    runtime = find_runtime(python)
     target = out_dir or default_out(challenge.id)
     plan = plan_batch(
         root, module_file=challenge.submission_file, strip_prefix=strip_prefix, name_pattern=name_pattern, out=target,
     )
     for entry in plan.skipped:
         err.print(f"[dim]skipped {entry}[/]", soft_wrap=True)
-    if not runtime.gil_disabled:
-        err.print(f"[yellow]warning: {runtime.base_executable} has the GIL enabled; races may go unseen[/]")
-    if detect_sandbox() is SandboxLevel.LIMITS_ONLY:
-        err.print("[yellow]warning: sandbox: limits only: submissions can read each other's files "
-                  "(install bubblewrap: `grade setup`)[/]")
 
     progress = _progress_bar()
     task = progress.add_task(challenge.id, total=None, last="")
@@ -90,9 +97,9 @@ def batch_command(
     stop = threading.Event()
     previous = {number: signal.signal(number, lambda *_: stop.set()) for number in STOP_SIGNALS}
     try:
-        with progress:
+        with _grading(challenge, scheduler=scheduler, python=python, jobs=jobs, seed=seed) as grading, progress:
             run = grade_batch(
-                plan=plan, challenge=challenge, runtime=runtime, out=target, jobs=jobs or default_jobs(),
+                plan=plan, challenge=challenge, out=target, grading=grading,
                 resume=resume, seed=seed, on_progress=on_progress, stop=stop,
             )
     finally:
@@ -102,16 +109,52 @@ def batch_command(
     _print_summary(run)
     if run.interrupted:
         again = ["grade", "batch", str(root), "--challenge", challenge.id, "--out", str(target), "--resume"]
-        for option, value in (("--jobs", jobs), ("--strip-prefix", strip_prefix),
-                              ("--name-pattern", name_pattern), ("--python", python), ("--seed", seed)):
+        for option, value in (("--jobs", jobs), ("--strip-prefix", strip_prefix), ("--name-pattern", name_pattern),
+                              ("--python", python), ("--seed", seed), ("--scheduler", scheduler)):
             again += [option, str(value)] if value else []
+        if run.lost:
+            err.print(f"[red]{run.lost}[/]", soft_wrap=True)
         err.print(
-            f"interrupted: {run.done_before + run.graded_now} of {run.planned} graded, {run.missing} left; "
-            f"finish with:\n  {shlex.join(again)}",
+            f"{'stopped' if run.lost else 'interrupted'}: {run.done_before + run.graded_now} of {run.planned} "
+            f"graded, {run.missing} left; finish with:\n  {shlex.join(again)}"
+            + ("\n(or without --scheduler, on this machine)" if run.lost else ""),
             soft_wrap=True,
         )
-        raise typer.Exit(EXIT_INTERRUPTED)
+        raise typer.Exit(2 if run.lost else EXIT_INTERRUPTED)
     raise typer.Exit(EXIT_NOT_FULL if run.summary.errors else 0)
+
+
+@contextmanager
+def _grading(
+    challenge: Challenge, *, scheduler: str | None, python: str | None, jobs: int | None, seed: int | None,
+) -> Iterator[Grading]:
+    """This machine's cores, or the workers of the Dask cluster at `scheduler`."""
+    if scheduler is None:
+        runtime = find_runtime(python)
+        if not runtime.gil_disabled:
+            err.print(f"[yellow]warning: {runtime.base_executable} has the GIL enabled; races may go unseen[/]")
+        if detect_sandbox() is SandboxLevel.LIMITS_ONLY:
+            err.print("[yellow]warning: sandbox: limits only: submissions can read each other's files "
+                      "(install bubblewrap: `grade setup`)[/]")
+        yield LocalGrading(challenge=challenge, runtime=runtime, seed=seed, jobs=jobs or default_jobs())
+        return
+    try:
+        from grader.batch.cluster import open_cluster_grading
+    except ModuleNotFoundError as exc:
+        if (exc.name or "").partition(".")[0] not in ("distributed", "dask"):
+            raise
+        raise GradeError("--scheduler needs Dask's distributed: install grade[cluster] "
+                         "(pip install 'grade[cluster]')") from None
+    with err.status(f"connecting to the Dask scheduler at {scheduler}"):
+        grading = open_cluster_grading(scheduler, challenge=challenge, seed=seed)
+    try:
+        for address, why in grading.check.refused:
+            err.print(f"[yellow]worker {address} refused: {why}[/]", soft_wrap=True)
+        err.print(f"grading on {len(grading.check.usable)} worker(s), {grading.check.threads} thread(s), "
+                  f"at {scheduler}", soft_wrap=True, highlight=False)
+        yield grading
+    finally:
+        grading.close()
 
 
 def _progress_bar() -> Progress:
