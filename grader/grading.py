@@ -12,7 +12,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grader.catalog import Challenge
@@ -21,7 +21,7 @@ from grader.outcomes import StressSettings, TestOutcome
 from grader.runner import collect_tests, run_suite
 from grader.runtime import Runtime
 from grader.sandbox import SandboxLevel, build_workspace, detect_sandbox
-from grader.scoring import InterpreterInfo, Result, score
+from grader.scoring import InterpreterInfo, Result, StageTime, score
 from grader.static import check_types
 from grader.tamper import scan_submission
 
@@ -55,6 +55,8 @@ def grade_submission(
         seed=seed if seed is not None else random.SystemRandom().randrange(1, 2**31),
     )
     started = time.monotonic()
+    marks: list[tuple[str, float]] = [("", started)]
+    static_seconds = 0.0
     scratch = Path(tempfile.mkdtemp(prefix="grade-"))
     try:
         workspace = build_workspace(submission=submission, challenge=challenge, into=scratch / "ws")
@@ -62,15 +64,19 @@ def grade_submission(
             workspace.submission,
             ignore={path.relative_to(challenge.support_dir) for path in challenge.support_files},
         )
+        marks.append(("workspace", time.monotonic()))
         collected = collect_tests(challenge, runtime, workspace)
+        marks.append(("collection", time.monotonic()))
         total = len(collected) + len(challenge.static_checks)
         on_event(Progress(total=total))
 
         static_outcomes: tuple[TestOutcome, ...] = ()
 
         def run_static() -> None:
-            nonlocal static_outcomes
+            nonlocal static_outcomes, static_seconds
+            static_started = time.monotonic()
             static_outcomes = check_types(challenge, workspace.submission)
+            static_seconds = time.monotonic() - static_started
             for outcome in static_outcomes:
                 on_event(Progress(total=total, outcome=outcome))
 
@@ -85,9 +91,14 @@ def grade_submission(
             level=level,
             on_outcome=lambda outcome: on_event(Progress(total=total, outcome=outcome)),
         )
+        marks.extend(execution.marks)
+        if execution.children > 1:
+            marks.append(("more children", time.monotonic()))
         static_thread.join()
+        marks.append(("static checks, after the child", time.monotonic()))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    marks.append(("workspace removal", time.monotonic()))
 
     gil_after_import = execution.gil_enabled_after_import
     gil_disabled = runtime.gil_disabled and gil_after_import is not True and (
@@ -115,7 +126,7 @@ def grade_submission(
         free_threaded_build=runtime.free_threaded_build,
         gil_disabled=gil_disabled,
     )
-    return score(
+    result = score(
         challenge=challenge,
         execution=execution,
         static_outcomes=static_outcomes,
@@ -126,6 +137,19 @@ def grade_submission(
         extra_notes=tuple(notes),
         tamper_evidence=tuple(f"the source reaches into the grader: {finding}" for finding in reaching),
     )
+    marks.append(("scoring", time.monotonic()))
+    return replace(result, stages=_stages(marks, static_seconds if challenge.static_checks else None))
+
+
+def _stages(marks: list[tuple[str, float]], static_seconds: float | None) -> tuple[StageTime, ...]:
+    """Each mark ends the stage named by it; the static checks run beside the child, apart."""
+    stages = [
+        StageTime(name, round(max(0.0, end - start), 4))
+        for (_, start), (name, end) in zip(marks, marks[1:])
+    ]
+    if static_seconds is not None:
+        stages.append(StageTime("static checks", round(static_seconds, 4), parallel=True))
+    return tuple(stages)
 
 
 def _check_submission(path: Path) -> Path:

@@ -21,7 +21,7 @@ from grader.catalog import Challenge
 from grader.errors import ChallengeError
 from grader.outcomes import Status, StressSettings, TestOutcome
 from grader.runtime import Runtime, cache_dir
-from grader.sandbox import SandboxLevel, Workspace, refresh_tests, run_child
+from grader.sandbox import ChildRun, SandboxLevel, Workspace, refresh_tests, run_child
 from grader.tamper import contradictions, plant_canaries
 from grader.utf8 import clean_text
 
@@ -39,6 +39,8 @@ class Execution:
     children: int
     notes: tuple[str, ...]
     tamper_evidence: tuple[str, ...]
+    # When each step of the first child ended (name, time.monotonic()), for the breakdown.
+    marks: tuple[tuple[str, float], ...] = ()
 
 
 class SuiteError(ChallengeError):
@@ -135,6 +137,7 @@ def run_suite(
     known = set(collected)
     evidence: list[str] = []
     import_failure: str | None = None
+    marks: list[tuple[str, float]] = []
 
     def owed() -> tuple[str, ...]:
         return tuple(nodeid for nodeid in collected if nodeid not in outcomes)
@@ -163,6 +166,8 @@ def run_suite(
         def on_record(record: dict) -> None:
             if record.get("event") == "start" and record.get("nodeid") in known:
                 started_here.append(record["nodeid"])
+            elif record.get("event") == "end" and children == 1:
+                marks.append(("tests", time.monotonic()))
             record_outcome(record)
 
         refresh_tests(workspace, challenge)
@@ -180,6 +185,9 @@ def run_suite(
             readable=runtime.prefixes,
             on_record=on_record,
         )
+        if children == 1:
+            marks[:0] = [("child spawn", run.spawned_at), *_child_marks(run, started_at=run.spawned_at)]
+            marks.append(("child exit", time.monotonic()))
         output_parts.append(run.output)
         truncated = truncated or run.output_truncated
         evidence.extend(contradictions(run.records, canaries))
@@ -236,7 +244,35 @@ def run_suite(
         children=children,
         notes=tuple(notes),
         tamper_evidence=tuple(dict.fromkeys(evidence)),
+        marks=tuple(marks),
     )
+
+
+# The child's own clock in its session record: what each mark's stage did in the child.
+CHILD_MARKS = (
+    ("launched", "sandbox and interpreter start"),
+    ("pytest_imported", "child imports pytest"),
+    ("collected", "child collects the suite"),
+    ("imported", "child imports the submission"),
+)
+
+
+def _child_marks(run: ChildRun, *, started_at: float) -> list[tuple[str, float]]:
+    """The child's timestamps, kept only while they are numbers in order (a submission can
+    forge its records; a forged clock skews a benchmark, never a score)."""
+    session = next((r for r in run.records if r.get("event") == "session"), {})
+    clock = session.get("clock")
+    if not isinstance(clock, dict):
+        return []
+    marks: list[tuple[str, float]] = []
+    previous = started_at
+    for key, stage in CHILD_MARKS:
+        value = clock.get(key)
+        if type(value) is not float or not previous <= value <= time.monotonic():
+            break
+        marks.append((stage, value))
+        previous = value
+    return marks
 
 
 def _settle(

@@ -15,10 +15,11 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.atomic import write_atomically
 from grader.errors import RuntimeNotFound
 
 RUNTIME_REQUIREMENTS = ("pytest==9.0.3",)
@@ -29,6 +30,7 @@ BUILD_SCRIPT = Path(__file__).parent / "provision" / "build-cpython.sh"
 
 PROBE = """
 import json, sys, sysconfig
+purelib = sysconfig.get_paths()["purelib"]
 try:
     import pytest
     pytest_version = pytest.__version__
@@ -42,6 +44,7 @@ print(json.dumps({
     "pytest": pytest_version,
     "prefix": sys.prefix,
     "base_prefix": sys.base_prefix,
+    "purelib": purelib,
 }))
 """
 
@@ -91,17 +94,17 @@ def provisioned_python() -> Path:
 
 
 def probe_interpreter(path: Path) -> Interpreter | None:
-    """Ask an executable what it is; None if it does not run as Python."""
-    try:
-        done = subprocess.run(
-            [str(path), "-I", "-c", PROBE],
-            capture_output=True, text=True, timeout=30, check=False,
-        )
-        facts = json.loads(done.stdout)
-    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError):
+    """Ask an executable what it is; None if it does not run as Python.
+
+    What a real interpreter (not a wrapper such as a pyenv shim) answered is kept in the cache,
+    keyed by its file, until that file or its site-packages folder changes: starting an
+    interpreter to ask is most of the time `grade submit` spends choosing one."""
+    cached = _cached_probe(path)
+    facts = cached if cached is not None else _ask(path)
+    if facts is None:
         return None
-    if done.returncode != 0:
-        return None
+    if cached is None:
+        _keep_probe(path, facts)
     return Interpreter(
         path=path,
         version=facts["version"],
@@ -114,23 +117,79 @@ def probe_interpreter(path: Path) -> Interpreter | None:
     )
 
 
+def _ask(path: Path) -> dict | None:
+    try:
+        done = subprocess.run(
+            [str(path), "-I", "-c", PROBE],
+            capture_output=True, text=True, timeout=30, check=False,
+        )
+        facts = json.loads(done.stdout)
+    except (OSError, subprocess.TimeoutExpired, json.JSONDecodeError):
+        return None
+    return facts if done.returncode == 0 and isinstance(facts, dict) else None
+
+
+def _probe_file(path: Path) -> Path | None:
+    try:
+        found = path.resolve().stat()
+    except OSError:
+        return None
+    key = f"{path.resolve()}|{found.st_dev}|{found.st_ino}|{found.st_size}|{found.st_mtime_ns}"
+    return cache_dir() / "probes" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
+
+
+def _folder_stamp(folder: str) -> int | None:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return None
+
+
+def _cached_probe(path: Path) -> dict | None:
+    """The kept answer, while site-packages is as it was (pytest installed or not)."""
+    kept = _probe_file(path)
+    try:
+        facts = json.loads(kept.read_text()) if kept else None
+    except (OSError, ValueError):
+        return None
+    if not isinstance(facts, dict) or _folder_stamp(str(facts.get("purelib"))) != facts.get("purelib_stamp"):
+        return None
+    return facts
+
+
+def _keep_probe(path: Path, facts: dict) -> None:
+    kept = _probe_file(path)
+    if kept is None or Path(facts["executable"]).resolve() != path.resolve():
+        return  # a wrapper (a pyenv shim) may run another interpreter tomorrow: ask it each time
+    stamped = {**facts, "purelib_stamp": _folder_stamp(str(facts.get("purelib")))}
+    try:
+        write_atomically(kept, lambda stream: stream.write(json.dumps(stamped)))
+    except OSError:
+        pass  # a cache that cannot be written costs a probe next time, nothing else
+
+
 def candidate_interpreters(explicit: str | None = None) -> list[tuple[str, Path]]:
     """Every interpreter worth probing, in order of preference, with where it came from."""
-    found: list[tuple[str, Path]] = []
+    return list(_candidates(explicit))
+
+
+def _candidates(explicit: str | None = None) -> Iterator[tuple[str, Path]]:
+    """The candidates, found one at a time: asking uv is left until PATH had none."""
     if explicit:
-        return [("--python", _resolve_executable(explicit))]
+        yield "--python", _resolve_executable(explicit)
+        return
     if os.environ.get("GRADE_PYTHON"):
-        return [("GRADE_PYTHON", _resolve_executable(os.environ["GRADE_PYTHON"]))]
+        yield "GRADE_PYTHON", _resolve_executable(os.environ["GRADE_PYTHON"])
+        return
     for name in FREE_THREADED_NAMES:
         if located := shutil.which(name):
-            found.append(("PATH", Path(located)))
-    found.extend(("uv", path) for path in _uv_pythons())
+            yield "PATH", Path(located)
+    yield from (("uv", path) for path in _uv_pythons())
     if provisioned_python().exists():
-        found.append(("grade setup", provisioned_python()))
+        yield "grade setup", provisioned_python()
     for name in GIL_FALLBACK_NAMES:
         if located := shutil.which(name):
-            found.append(("PATH (fallback)", Path(located)))
-    return found
+            yield "PATH (fallback)", Path(located)
 
 
 def _resolve_executable(value: str) -> Path:
@@ -166,22 +225,7 @@ def find_runtime(
     log: Callable[[str], None] = lambda _: None,
 ) -> Runtime:
     """The first usable interpreter, free-threaded preferred, with its runtime venv ready."""
-    candidates = candidate_interpreters(python)
-    probed = [(source, probe_interpreter(path)) for source, path in candidates]
-    usable = [(source, interp) for source, interp in probed if interp and _new_enough(interp)]
-    if not usable:
-        if python or os.environ.get("GRADE_PYTHON"):
-            raise RuntimeNotFound(
-                f"{candidates[0][1]} is not a Python 3.12+ interpreter: pass another with --python"
-            )
-        raise RuntimeNotFound(
-            "no free-threaded Python found: run `grade setup` (or `make setup`) to provision one, "
-            "or pass --python /path/to/python3.13t"
-        )
-    # Candidates come in order of preference; a free-threaded one beats any GIL build.
-    source, chosen = next(
-        (pair for pair in usable if pair[1].free_threaded_build), usable[0]
-    )
+    source, chosen = _choose(python)
     venv_python = chosen.path if chosen.has_pytest and chosen.in_venv else None
     prefixes = (chosen.prefix, chosen.base_prefix)
     if venv_python is None:
@@ -201,6 +245,31 @@ def find_runtime(
         gil_enabled_at_start=chosen.gil_enabled,
         source=source,
         prefixes=tuple(dict.fromkeys(path.resolve() for path in prefixes)),
+    )
+
+
+def _choose(python: str | None) -> tuple[str, Interpreter]:
+    """Candidates come in order of preference and a free-threaded one beats any GIL build, so
+    probing stops at the first free-threaded one; a GIL build serves only when none exists."""
+    first_usable: tuple[str, Interpreter] | None = None
+    first_path: Path | None = None
+    for source, path in _candidates(python):
+        first_path = first_path or path
+        interp = probe_interpreter(path)
+        if interp is None or not _new_enough(interp):
+            continue
+        if interp.free_threaded_build:
+            return source, interp
+        first_usable = first_usable or (source, interp)
+    if first_usable is not None:
+        return first_usable
+    if python or os.environ.get("GRADE_PYTHON"):
+        raise RuntimeNotFound(
+            f"{first_path} is not a Python 3.12+ interpreter: pass another with --python"
+        )
+    raise RuntimeNotFound(
+        "no free-threaded Python found: run `grade setup` (or `make setup`) to provision one, "
+        "or pass --python /path/to/python3.13t"
     )
 
 

@@ -62,6 +62,7 @@ class ChildRun:
     output: str
     output_truncated: bool
     duration_s: float
+    spawned_at: float = 0.0  # time.monotonic() once the process was started, for the breakdown
 
 
 @functools.cache
@@ -220,6 +221,7 @@ def run_child(
         raise
     finally:
         os.close(write_fd)
+    spawned_at = time.monotonic()
     records: list[dict] = []
     record_reader = threading.Thread(
         target=_read_records, args=(read_fd, records, on_record), daemon=True
@@ -247,6 +249,7 @@ def run_child(
         output=output.text(),
         output_truncated=output.truncated,
         duration_s=time.monotonic() - started,
+        spawned_at=spawned_at,
     )
 
 

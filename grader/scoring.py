@@ -8,7 +8,7 @@ evidence of tampering scores zero, whatever its records claim. `passed` means fu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from grader.catalog import Challenge
 from grader.outcomes import Status, StressSettings, TestOutcome
@@ -54,6 +54,15 @@ class InterpreterInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class StageTime:
+    """How long one stage of a grading took, for `bench/overhead.py`'s breakdown."""
+
+    name: str
+    seconds: float
+    parallel: bool = False  # ran beside the stages in order (the static checks), not between them
+
+
+@dataclass(frozen=True, slots=True)
 class Result:
     """The one object every report renders."""
 
@@ -71,6 +80,7 @@ class Result:
     output_truncated: bool
     tamper_evidence: tuple[str, ...] = ()
     import_error: str | None = None  # why the submission could not be imported: nothing ran
+    stages: tuple[StageTime, ...] = field(default=(), compare=False)  # where the grading's time went, in order; no report shows it
 
     @property
     def tampered(self) -> bool:

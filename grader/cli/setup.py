@@ -18,6 +18,7 @@ from grader.runtime import (
 )
 from grader.confine import PidsCgroup
 from grader.sandbox import detect_sandbox, ensure_bubblewrap
+from grader.static import seed_cache
 
 
 @app.command("doctor")
@@ -62,3 +63,5 @@ def setup_command() -> None:
         raise GradeError(f"{runtime.base_executable} runs with the GIL enabled; setup did not finish")
     ensure_bubblewrap(log=lambda line: out.print(line))
     out.print(f"sandbox: {detect_sandbox()}")
+    # Built here so that no student's first type check pays for it.
+    out.print("type checker: " + ("standard library cached" if seed_cache() else "no cache (each check runs cold)"))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
+import time
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -81,12 +83,15 @@ def submit_command(
     limit: LimitOption = None,
 ) -> None:
     """Grade a submission and print its scorecard."""
+    marks = [("command", time.time())]
     # Check what was typed in the order it was typed: the challenge id, then the path.
     challenge = load_challenge(challenge_id) if challenge_id else None
     if not path.exists():
         raise GradeError(f"{path}: no such file or folder: pass the folder holding your solution")
     challenge = with_limits(challenge or load_challenge(_challenge_for(path, challenge_id)), limit or [])
+    marks.append(("challenge", time.time()))
     runtime = find_runtime(python)
+    marks.append(("runtime", time.time()))
     if require_free_threading and not runtime.gil_disabled:
         raise GradeError(
             f"{runtime.base_executable} does not run with the GIL disabled: "
@@ -96,7 +101,9 @@ def submit_command(
     if not runtime.gil_disabled and terminal_scorecard:
         err.print(f"[yellow]warning: {runtime.base_executable} has the GIL enabled; races may go unseen[/]")
     result = _grade_with_progress(path, challenge, runtime, seed, show=terminal_scorecard)
+    marks.append(("graded", time.time()))
     record_result(result)  # the best score per challenge, for `grade` and `grade list`
+    marks.append(("recorded", time.time()))
     if output is not None:
         _write_report(output, _render(result, output_format, path, visibility))
     elif output_format is not Format.RICH:
@@ -106,6 +113,8 @@ def submit_command(
         render_next_step(result, out)
     if output_format is Format.GITHUB:
         _append_step_summary(result)
+    marks.append(("rendered", time.time()))
+    _write_timings(marks, result)
     if require_free_threading and not result.interpreter.gil_disabled:
         raise GradeError("the GIL was enabled while grading (an import turned it back on)")
     raise typer.Exit(EXIT_FULL_MARKS if result.passed or report_only else EXIT_NOT_FULL)
@@ -152,6 +161,19 @@ def _append_step_summary(result: Result) -> None:
             stream.write(text)
     except OSError as exc:
         err.print(f"[yellow]warning: cannot write the job summary to {summary}: {exc.strerror}[/]")
+
+
+def _write_timings(marks: list[tuple[str, float]], result: Result) -> None:
+    """With GRADE_TIMINGS=FILE, where this command's time went (`bench/overhead.py` reads it):
+    wall-clock marks of the command's steps, and the grading's own stages in seconds."""
+    target = os.environ.get("GRADE_TIMINGS")
+    if not target:
+        return
+    timings = {
+        "marks": dict(marks),
+        "stages": [[stage.name, stage.seconds, stage.parallel] for stage in result.stages],
+    }
+    _write_report(Path(target), json.dumps(timings))
 
 
 def _relative_folder(path: Path) -> str:

@@ -4,10 +4,13 @@
 """
 
 import sys
+import time
 from pathlib import Path
+
+LAUNCHED = time.monotonic()  # when the interpreter was up: the parent's breakdown reads it
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from grade_child.main import end_process, main  # noqa: E402  (importable once the path is set)
 
-end_process(main(sys.argv[1:]))
+end_process(main(sys.argv[1:], launched=LAUNCHED))

@@ -69,10 +69,16 @@ class GradePlugin(_Reporting):
     """Streams a record per test and enforces the per-test time limit."""
 
     def __init__(
-        self, writer: RecordWriter, options: argparse.Namespace, *, real_stdout: Any
+        self,
+        writer: RecordWriter,
+        options: argparse.Namespace,
+        *,
+        real_stdout: Any,
+        clock: dict[str, float] | None = None,
     ) -> None:
         super().__init__(writer, real_stdout=real_stdout)
         self.options = options
+        self._clock = dict(clock or {})
         self._workspace = Path(options.tests).parent
         self._submission = Submission(Path(options.submission), options.module)
         self._stress = Stress(
@@ -93,6 +99,7 @@ class GradePlugin(_Reporting):
     # -- session ---------------------------------------------------------------------------
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self._clock["collected"] = time.monotonic()
         gil_at_start = gil_enabled()
         # The suite is in memory now: off the disk before the student's code can read it.
         # Only when asked: the parent passes --hide-tests for its private copy, never for
@@ -109,6 +116,7 @@ class GradePlugin(_Reporting):
         self._current, self._deadline = "<import>", time.monotonic() + self.options.test_timeout
         self._submission.load()
         self._current, self._deadline = None, None
+        self._clock["imported"] = time.monotonic()
         self.writer.write(
             event="session",
             gil_enabled_at_start=gil_at_start,
@@ -116,6 +124,7 @@ class GradePlugin(_Reporting):
             import_error=self._submission.error,
             python=sys.version.split()[0],
             executable=sys.executable,
+            clock=self._clock,
         )
 
     def pytest_sessionfinish(self, session: pytest.Session) -> None:

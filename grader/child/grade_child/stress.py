@@ -39,7 +39,7 @@ class Stress:
         self.seed = seed
         self._time_left = time_left
         self._random = random.Random(seed)
-        self.latencies = (0.001, 0.002, 0.004)
+        self.latencies: tuple[float, ...] = (0.001, 0.002, 0.004)
         self._crew: _Crew | None = None
 
     def begin_test(self, nodeid: str) -> None:

@@ -1,0 +1,158 @@
+"""What `grade submit` costs over plain pytest running the same hidden suite, per challenge.
+
+For every challenge in the catalogue, paired runs in alternating order (grade first, then plain
+first, ...) so the machine's drift hits both alike:
+- `grade submit <reference> -c ID --format json --seed 1`: the whole command a student runs
+  (runtime lookup, workspace, sandbox, collection, child, static checks, scoring, rendering);
+- plain pytest on the same interpreter with bench/plain/plain_fixtures.py: the same fixtures,
+  stress settings and seed; no sandbox, no collection in a parent, no static checks, no scoring.
+Prints medians and the median of the paired ratios against the goal (at most 1.10), and where
+one `grade submit`'s time goes, stage by stage, from the timestamps the command itself writes
+(GRADE_TIMINGS=FILE). Both must pass every test, or that challenge is not timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from figures import Section, median, ratio, seconds, write_sections  # noqa: E402
+from plain.commands import Run, grade_command, graded_passed, plain_command, reference, run  # noqa: E402
+
+from grader.catalog import Challenge, list_challenges  # noqa: E402
+from grader.runtime import find_runtime  # noqa: E402
+
+GOAL = 1.10
+COMMAND_STEPS = (  # (stage, from mark, to mark) of the command around the grading
+    ("interpreter start, CLI imports", "spawn", "command"),
+    ("challenge lookup", "command", "challenge"),
+    ("runtime lookup", "challenge", "runtime"),
+)
+AFTER_GRADING = (
+    ("progress file", "graded", "recorded"),
+    ("rendering", "recorded", "rendered"),
+    ("exit", "rendered", "exit"),
+)
+
+
+def breakdown(graded: Run, timings: dict) -> dict[str, float]:
+    """Seconds per stage of one `grade submit`, in the order they ran."""
+    marks = {**timings["marks"], "spawn": graded.started_at, "exit": graded.started_at + graded.seconds}
+    stages = {name: marks[end] - marks[start] for name, start, end in COMMAND_STEPS}
+    in_order = [(name, float(value)) for name, value, parallel in timings["stages"] if not parallel]
+    stages.update(in_order)
+    grading = marks["graded"] - marks["runtime"]
+    stages["grading: the rest (progress bar, threads)"] = grading - sum(value for _, value in in_order)
+    stages.update((name, marks[end] - marks[start]) for name, start, end in AFTER_GRADING)
+    stages.update((f"{name} (beside the child)", float(value))
+                  for name, value, parallel in timings["stages"] if parallel)
+    return stages
+
+
+def measure(challenge: Challenge, runs: int, scratch: Path) -> dict | None:
+    runtime = find_runtime()
+    submission = reference(challenge)
+    timings_file = scratch / "timings.json"
+    env = {**os.environ, "GRADE_TIMINGS": str(timings_file), "XDG_STATE_HOME": str(scratch / "state")}
+    grade = grade_command(challenge, submission, env=env)
+    plain = plain_command(challenge, submission, runtime)
+    warm = run(grade)  # fills the collection cache and the page cache
+    if not graded_passed(warm):
+        print(f"  {challenge.id}: grade submit of the reference did not pass; not timed", file=sys.stderr)
+        return None
+    grade_times: list[float] = []
+    plain_times: list[float] = []
+    stages: list[dict[str, float]] = []
+    for index in range(runs):
+        pair: dict[str, Run] = {}
+        for label in (("grade", "plain") if index % 2 == 0 else ("plain", "grade")):
+            pair[label] = run(grade if label == "grade" else plain)
+        if not graded_passed(pair["grade"]) or pair["plain"].returncode != 0:
+            print(f"  {challenge.id}: a run failed (grade passed: {graded_passed(pair['grade'])}, "
+                  f"plain exit {pair['plain'].returncode}); not counted", file=sys.stderr)
+            continue
+        grade_times.append(pair["grade"].seconds)
+        plain_times.append(pair["plain"].seconds)
+        stages.append(breakdown(pair["grade"], json.loads(timings_file.read_text())))
+        print(f"  {challenge.id} {index + 1}/{runs}: grade submit {grade_times[-1]:.2f} s, "
+              f"plain pytest {plain_times[-1]:.2f} s", file=sys.stderr, flush=True)
+    if not grade_times:
+        return None
+    names = list(dict.fromkeys(name for run_stages in stages for name in run_stages))
+    return {
+        "grade": grade_times,
+        "plain": plain_times,
+        "ratios": [g / p for g, p in zip(grade_times, plain_times)],
+        "stages": {name: median([run_stages.get(name, 0.0) for run_stages in stages]) for name in names},
+    }
+
+
+def sections(results: dict[str, dict | None], runs: int, command: str) -> list[Section]:
+    overhead = Section(
+        title="Overhead: grade submit of each reference against plain pytest on the same suite",
+        columns=["challenge", "grade submit", "plain pytest", "difference", "ratio (paired median)", "goal <= 1.10"],
+        command=command,
+    )
+    for challenge_id, figures in results.items():
+        if figures is None:
+            overhead.rows.append([challenge_id, "-", "-", "-", "-", "not timed (the reference failed)"])
+            continue
+        paired = statistics.median(figures["ratios"])
+        overhead.rows.append([
+            challenge_id, seconds(median(figures["grade"])), seconds(median(figures["plain"])),
+            seconds(median(figures["grade"]) - median(figures["plain"])), ratio(paired),
+            "met" if paired <= GOAL else "missed",
+        ])
+    overhead.notes.append(
+        f"{runs} paired runs per challenge after one warm-up, alternating which goes first; medians. Plain "
+        "pytest: the runtime interpreter with -B, bench/plain/plain_fixtures.py giving the same fixtures, "
+        "stress settings, seed and per-test limit, no sandbox, no collection in a parent, no static checks, "
+        "no scoring."
+    )
+    measured = {key: value for key, value in results.items() if value is not None}
+    names = list(dict.fromkeys(name for figures in measured.values() for name in figures["stages"]))
+    where = Section(
+        title="Where one grade submit's time goes (median seconds per stage)",
+        columns=["stage", *measured],
+        rows=[[name, *(f"{figures['stages'].get(name, 0.0):.3f}" for figures in measured.values())]
+              for name in names],
+        command=command,
+    )
+    where.notes.append(
+        "From GRADE_TIMINGS=FILE, which grade submit writes: wall-clock marks around the command's steps, "
+        "the grading's stages (grader/grading.py), and the child's own clock (interpreter up, pytest "
+        "imported, suite collected, submission imported) in its session record. Stages marked 'beside the "
+        "child' overlap the others and are not part of the sum."
+    )
+    return [overhead, where]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=3, help="paired runs per challenge (default 3)")
+    parser.add_argument("--challenge", action="append", help="only this challenge (repeatable)")
+    parser.add_argument("--json", type=Path, help="write the sections here, for bench/all.py")
+    options = parser.parse_args()
+    challenges = [c for c in list_challenges() if not options.challenge or c.id in options.challenge]
+    results: dict[str, dict | None] = {}
+    with tempfile.TemporaryDirectory(prefix="grade-bench-overhead-") as scratch:
+        for challenge in challenges:
+            results[challenge.id] = measure(challenge, options.runs, Path(scratch))
+    command = "python bench/overhead.py" + (f" --runs {options.runs}" if options.runs != 3 else "")
+    found = sections(results, options.runs, command)
+    for section in found:
+        print(f"\n{section.title}")
+        print("  " + " | ".join(section.columns))
+        for row in section.rows:
+            print("  " + " | ".join(row))
+    write_sections(options.json, found)
+
+
+if __name__ == "__main__":
+    main()
