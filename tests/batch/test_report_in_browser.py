@@ -5,30 +5,19 @@ and a student's name cannot inject markup."""
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from browser import chromium, needs_chromium, png_size
 from classroom import REFERENCE, add_folder, add_zip, submission
 from fixture_paths import TINY_HOME
 from grader.batch.plan import plan_batch
 from grader.batch.scheduler import grade_batch
 from grader.catalog import load_challenge
 
-CHROMIUM = shutil.which("chromium")
 HOSTILE_NAME = "<img src=x onerror=alert(1)>"
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed: run `make test-deps`")
-
-
-def chromium(page: Path, profile: Path, *mode: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         f"--user-data-dir={profile}", "--window-size=1200,1600", *mode, page.as_uri()],
-        capture_output=True, text=True, timeout=120, check=False,
-    )
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +55,5 @@ def test_a_screenshot_of_the_report_is_a_full_page(report, tmp_path):
     shot = report.parent / "report.png"
     done = chromium(report, tmp_path / "profile", f"--screenshot={shot}")
     assert shot.is_file(), done.stderr[-2000:]
-    header = shot.read_bytes()[:24]
-    assert header[:8] == b"\x89PNG\r\n\x1a\n"
-    width, height = int.from_bytes(header[16:20], "big"), int.from_bytes(header[20:24], "big")
-    assert (width, height) == (1200, 1600)
+    assert png_size(shot) == (1200, 1600)
     assert shot.stat().st_size > 20_000  # drawn, not a blank page
