@@ -1,0 +1,77 @@
+"""A pytest plugin loaded beside bench/plain's `plain_fixtures`: what the catch bench reads back.
+
+    -p catch_probe    with CATCH_PROBE_OUT=FILE (JSON lines, appended)
+
+- after collection, one line per test: its node id, file and every fixture it uses (the closure,
+  so a test reaching `stress` through a conftest fixture counts as a stress test);
+- after each test, one line with its outcome, the first line of its failure, and how many times
+  it released threads (`stress.run` / `stress.run_async` calls): a stress round each, as far as
+  the test's own loop goes.
+
+It runs in the interpreter under test (GIL or free-threaded) and uses the standard library only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from typing import Any
+
+import pytest
+from grade_child.stress import Stress
+
+_releases: Counter[str] = Counter()
+_current = [""]
+
+
+def _write(record: dict[str, Any]) -> None:
+    with open(os.environ["CATCH_PROBE_OUT"], "a", encoding="utf-8") as stream:
+        stream.write(json.dumps(record) + "\n")
+
+
+def _counted(name: str) -> None:
+    original = getattr(Stress, name)
+
+    def wrapper(self: Stress, *args: Any, **kwargs: Any) -> Any:
+        _releases[_current[0]] += 1
+        return original(self, *args, **kwargs)
+
+    setattr(Stress, name, wrapper)
+
+
+_counted("run")
+_counted("run_async")
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    for item in session.items:
+        _write({
+            "event": "collected",
+            "nodeid": item.nodeid,
+            "file": item.location[0],
+            "fixtures": sorted(getattr(item, "fixturenames", ())),
+        })
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _current[0] = item.nodeid
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" or report.outcome != "passed":
+        if report.when != "call" and report.outcome == "skipped":
+            return
+        message = ""
+        if report.failed:
+            crash = getattr(report.longrepr, "reprcrash", None)
+            message = (crash.message if crash is not None else str(report.longrepr)).strip()
+        _write({
+            "event": "outcome",
+            "nodeid": report.nodeid,
+            "when": report.when,
+            "failed": report.failed,
+            "message": message.splitlines()[0][:300] if message else "",
+            "releases": _releases[report.nodeid],
+        })
