@@ -53,7 +53,7 @@ def message_section(count: int) -> Section:
         facts = run_script(interpreter, BENCH / "memory_messages.py", str(count))
         for kind, figures in facts["messages"].items():
             section.rows.append([
-                f"{interpreter.label}: {describe(facts)}",
+                describe(interpreter, facts),
                 MESSAGE_NAMES[kind],
                 f"{figures['unslotted']:.0f} B",
                 f"{figures['slotted']:.0f} B",

@@ -41,7 +41,7 @@ def gil_313() -> Interpreter:
     executable = found[-1] if found else Path(on_path) if on_path else None
     if executable is None:
         return Interpreter("GIL 3.13", None, "no GIL build of 3.13 (~/.pyenv/versions/3.13*, python3.13 on PATH)")
-    return Interpreter("GIL 3.13", executable)
+    return Interpreter("GIL", executable)
 
 
 def free_threaded() -> Interpreter:
@@ -54,7 +54,7 @@ def free_threaded() -> Interpreter:
 
 
 def grader_own() -> Interpreter:
-    return Interpreter("grader's own", Path(sys.executable))
+    return Interpreter("grader's", Path(sys.executable))
 
 
 def run_script(interpreter: Interpreter, script: Path, *arguments: str, timeout: float = 300) -> dict[str, Any]:
@@ -73,8 +73,9 @@ def run_script(interpreter: Interpreter, script: Path, *arguments: str, timeout:
     return result
 
 
-def describe(facts: dict[str, Any]) -> str:
-    """`3.13.5 free-threaded, GIL disabled` from what the script reported of its interpreter."""
-    build = "free-threaded" if facts["free_threaded_build"] else "GIL build"
-    gil = "GIL disabled" if not facts["gil_enabled"] else "GIL enabled"
-    return f"{facts['version']} {build}" + (f", {gil}" if facts["free_threaded_build"] else "")
+def describe(interpreter: Interpreter, facts: dict[str, Any]) -> str:
+    """`free-threaded 3.13.5t` from what the script reported of its interpreter; a
+    free-threaded build that ran with the GIL on says so, since its figures then mislead."""
+    if facts["free_threaded_build"]:
+        return f"{interpreter.label} {facts['version']}t" + (" (GIL on!)" if facts["gil_enabled"] else "")
+    return f"{interpreter.label} {facts['version']}"
