@@ -83,7 +83,7 @@ def similarity_command(
 
     table = Table(
         title=f"grade similarity · {len(sources)} submissions · {len(found.scores)} pairs · "
-              f"{len(found.pairs)} at or above {threshold:.0%}",
+              f"{len(found.pairs)} listed (at or above {threshold:.0%})",
         title_justify="left",
     )
     for column in ("student", "found in the other", "student", "found in the other"):

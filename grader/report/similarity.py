@@ -33,9 +33,9 @@ DEFAULT_THRESHOLD = 0.5
 # given, as MOSS's -m does: it is what the statement and the hints lead everyone to write.
 COMMON_SHARE = 0.5
 COMMON_AT_LEAST = 3
-# A pair that shares less than this many filtered characters (about five lines) is not listed,
+# A pair that shares less than this many filtered characters (about ten lines) is not listed,
 # whatever its score: two barely started files agree on little but the few lines forced on them.
-MIN_SHARED_CHARS = 150
+MIN_SHARED_CHARS = 300
 MAX_SOURCE_BYTES = 1 << 20
 SCHEMA_VERSION = 1
 

@@ -90,6 +90,21 @@ def test_the_starter_handed_out_counts_for_nothing(tmp_path, challenge):
     assert without_given.scores == (1.0,) and len(without_given.pairs) == 1  # nothing left out
 
 
+def test_two_barely_started_files_are_not_listed_though_they_agree(tmp_path, challenge):
+    """The lines the statement forces on everyone (the exact `draw` texts, a discount) are all
+    two barely started files hold: identical, and no evidence of anything."""
+    started = STARTER.read_text()
+    for shape in ("circle", "rectangle", "triangle"):
+        started = started.replace(f'raise NotImplementedError("{shape.capitalize()}.draw")', f'return "Drawing a {shape}."')
+    started = started.replace('raise NotImplementedError("no_discount")', "return price")
+    started = started.replace('raise NotImplementedError("sale_discount")', "return price * 0.9")
+    root = tmp_path / "class"
+    add_module(root, "ann", started)
+    add_module(root, "ben", started)
+    found = find_similar(plan_batch(root, module_file=challenge.submission_file), challenge)
+    assert found.scores == (1.0,) and found.pairs == ()
+
+
 @pytest.mark.parametrize(("twins", "copies_listed"), [(6, True), (7, False)])
 def test_code_is_taken_as_common_only_when_more_than_half_the_class_shares_it(
     tmp_path, challenge, twins, copies_listed,
@@ -155,7 +170,7 @@ def test_the_scores_do_not_depend_on_the_hash_seed(tmp_path):
         done = run_similarity(str(root), "-c", "backend-patterns", "-o", str(tmp_path / seed), "-t", "0", seed=seed)
         assert done.returncode == 0, done.stderr
         records.append(json.loads((tmp_path / seed / "similarity.json").read_text())["pairs"])
-    assert len(records[0]) >= 5 and records[0] == records[1]
+    assert len(records[0]) >= 4 and records[0] == records[1]
 
 
 def test_a_lower_threshold_lists_more_pairs(tmp_path):
