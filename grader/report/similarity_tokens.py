@@ -4,7 +4,7 @@ comments and spaces dropped), fingerprinted by winnowing, and two fingerprints o
 The filtering rules are copydetect's own (`copydetect.utils.filter_code`), written here to keep,
 for every filtered character, the span of the source it came from: copydetect's offsets map a
 region that ends at a class name to the wrong place, and its boilerplate removal keeps a repeated
-k-gram's other copies. Hashing, winnowing and the overlap are copydetect's. Imports numpy.
+k-gram's other copies. Hashing, winnowing and the copied slices are copydetect's. Imports numpy.
 """
 
 from __future__ import annotations
@@ -14,15 +14,12 @@ from dataclasses import dataclass
 
 import numpy as np
 # Neither ships type information.
-from copydetect.utils import (  # type: ignore[import-untyped]
-    find_fingerprint_overlap,
-    get_copied_slices,
-    get_document_fingerprints,
-)
+from copydetect.utils import get_copied_slices, hashed_kgrams, winnow  # type: ignore[import-untyped]
 from pygments import token  # type: ignore[import-untyped]
 from pygments.lexers.python import PythonLexer  # type: ignore[import-untyped]
 
 _VARIABLES = {token.Name, token.Name.Variable, token.Name.Attribute}
+_NO_SLICES = np.zeros((2, 0), dtype=np.int64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,25 +33,32 @@ class Filtered:
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
+    """The k-grams kept, as arrays: where each starts in the filtered text, and its hash."""
+
     k: int
-    positions: dict[int, list[int]]      # each fingerprint's hash -> where its k-grams start
-    digests: frozenset[int]
-    coverage: int                        # filtered characters some k-gram covers: a similarity's denominator
-    length: int                          # characters of filtered text
+    length: int              # characters of filtered text
+    starts: np.ndarray       # sorted
+    hashes: np.ndarray       # hashes[i] is the hash of the k-gram at starts[i]
+    unique: np.ndarray       # the distinct hashes, sorted
+    coverage: int            # filtered characters some k-gram covers: a similarity's denominator
 
     @classmethod
-    def of(cls, k: int, length: int, positions: dict[int, list[int]]) -> Fingerprint:
-        covered = np.zeros(length, dtype=bool)
-        for starts in positions.values():
-            for start in starts:
-                covered[start:start + k] = True
-        return cls(k=k, positions=positions, digests=frozenset(positions), coverage=int(covered.sum()), length=length)
+    def of(cls, k: int, length: int, starts: np.ndarray, hashes: np.ndarray) -> Fingerprint:
+        covered = np.zeros(length + k, dtype=bool)
+        for offset in range(k):
+            covered[starts + offset] = True
+        return cls(k=k, length=length, starts=starts, hashes=hashes, unique=np.unique(hashes),
+                   coverage=int(covered[:length].sum()))
+
+    @property
+    def digests(self) -> set[int]:
+        return set(self.unique.tolist())
 
     def without(self, digests: Collection[int]) -> Fingerprint:
         if not digests:
             return self
-        kept = {digest: starts for digest, starts in self.positions.items() if digest not in digests}
-        return Fingerprint.of(self.k, self.length, kept)
+        kept = ~np.isin(self.hashes, np.fromiter(digests, dtype=np.int64, count=len(digests)))
+        return Fingerprint.of(self.k, self.length, self.starts[kept], self.hashes[kept])
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,8 +66,8 @@ class Match:
     similarity_first: float
     similarity_second: float
     shared_chars: int
-    first: tuple[tuple[int, int], ...]   # filtered-text ranges of the first file found in the second
-    second: tuple[tuple[int, int], ...]
+    first: np.ndarray    # [starts, ends] of the first file's filtered text found in the second
+    second: np.ndarray
 
 
 def filter_python(code: str) -> Filtered:
@@ -100,10 +104,12 @@ def filter_python(code: str) -> Filtered:
 def fingerprint(filtered: Filtered, k: int, window: int, given: Collection[int] = ()) -> Fingerprint:
     """Winnowed k-gram hashes of the filtered text, less those of the code handed out (`given`)."""
     if len(filtered.text) < k:
-        return Fingerprint.of(k, len(filtered.text), {})
-    _, positions = get_document_fingerprints(filtered.text, k, window)
-    whole = {int(digest): [int(at) for at in starts] for digest, starts in positions.items()}
-    return Fingerprint.of(k, len(filtered.text), whole).without(given)
+        empty = np.zeros(0, dtype=np.int64)
+        return Fingerprint.of(k, len(filtered.text), empty, empty)
+    hashes, starts = winnow(hashed_kgrams(filtered.text, k), window, remove_duplicates=False)
+    order = np.argsort(starts, kind="stable")
+    whole = Fingerprint.of(k, len(filtered.text), starts[order].astype(np.int64), hashes[order].astype(np.int64))
+    return whole.without(given)
 
 
 def fingerprint_set(texts: Iterable[str], k: int) -> set[int]:
@@ -116,12 +122,11 @@ def fingerprint_set(texts: Iterable[str], k: int) -> set[int]:
 
 def compare(first: Fingerprint, second: Fingerprint) -> Match:
     """copydetect's `compare_files`, on fingerprints: each side's share of its covered text that
-    is found in the other."""
-    if not first.digests & second.digests:
-        return Match(0.0, 0.0, 0, (), ())
-    where_first, where_second = find_fingerprint_overlap(
-        first.digests, second.digests, first.positions, second.positions,
-    )
+    is found in the other. (Its `find_fingerprint_overlap`, as arrays: the same k-grams.)"""
+    where_first = first.starts[_found_in(first.hashes, second.unique)]
+    if not len(where_first):
+        return Match(0.0, 0.0, 0, _NO_SLICES, _NO_SLICES)
+    where_second = second.starts[_found_in(second.hashes, first.unique)]
     slices_first = get_copied_slices(where_first, first.k)
     slices_second = get_copied_slices(where_second, second.k)
     overlap_first = int(np.sum(slices_first[1] - slices_first[0]))
@@ -130,15 +135,24 @@ def compare(first: Fingerprint, second: Fingerprint) -> Match:
         similarity_first=overlap_first / (first.coverage or 1),
         similarity_second=overlap_second / (second.coverage or 1),
         shared_chars=min(overlap_first, overlap_second),
-        first=_ranges(slices_first),
-        second=_ranges(slices_second),
+        first=slices_first,
+        second=slices_second,
     )
 
 
-def raw_regions(filtered: Filtered, ranges: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
-    """Filtered-text ranges as ranges of the source, merged where they meet."""
+def _found_in(hashes: np.ndarray, unique: np.ndarray) -> np.ndarray:
+    """Which of `hashes` are among the sorted `unique` (np.isin, three times faster on files this size)."""
+    if not len(unique):
+        return np.zeros(len(hashes), dtype=bool)
+    at = np.searchsorted(unique, hashes)
+    at[at == len(unique)] = 0
+    return unique[at] == hashes
+
+
+def raw_regions(filtered: Filtered, slices: np.ndarray) -> tuple[tuple[int, int], ...]:
+    """Filtered-text slices ([starts, ends]) as ranges of the source, merged where they meet."""
     regions: list[tuple[int, int]] = []
-    for start, end in ranges:
+    for start, end in sorted(zip(slices[0].tolist(), slices[1].tolist())):
         if end <= start:
             continue
         raw = (filtered.starts[start], filtered.ends[min(end, len(filtered.ends)) - 1])
@@ -147,7 +161,3 @@ def raw_regions(filtered: Filtered, ranges: Iterable[tuple[int, int]]) -> tuple[
         else:
             regions.append(raw)
     return tuple(regions)
-
-
-def _ranges(slices: np.ndarray) -> tuple[tuple[int, int], ...]:
-    return tuple(sorted((int(start), int(end)) for start, end in zip(slices[0], slices[1])))

@@ -145,6 +145,13 @@ def test_every_fixture_solution_is_correct(tmp_path, runtime, challenge, student
     assert result.score == result.max_score, [(t.name, t.message) for t in result.tests if t.status != "passed"]
 
 
+def test_the_command_module_does_not_import_numpy_until_it_runs():
+    """Every `grade` command imports the command modules; numpy alone takes tenths of a second to import."""
+    probe = "import sys, grader.cli.similarity; print(sorted({'numpy', 'copydetect'} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def run_similarity(*args: str, cwd: Path | None = None, seed: str = "0") -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONHASHSEED": seed, "COLUMNS": "200"}
     return subprocess.run([str(GRADE), "similarity", *args], capture_output=True, text=True, cwd=cwd, env=env,
