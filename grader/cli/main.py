@@ -17,6 +17,7 @@ from grader.cli import challenges, submit, setup, author  # noqa: F401, I001
 from grader.cli import batch  # noqa: F401, I001
 from grader.cli import student  # noqa: F401, I001
 from grader.cli import integrations  # noqa: F401, I001
+from grader.cli import similarity  # noqa: F401, I001
 from grader.cli.app import EXIT_INTERNAL, EXIT_USAGE, app, err, out
 from grader.cli.student import show_dashboard
 from grader.errors import GradeError
