@@ -11,7 +11,9 @@ kernel's figure for the whole tree: the largest peak of the command and all it w
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -107,3 +109,22 @@ def measure_tree(command: list[str], *, env: dict[str, str] | None = None, stdou
         role = roles.get(pid, "other")
         by_role[role] = max(peak, by_role.get(role, 0))
     return TreePeaks(exit_code=process.returncode, tree_kb=usage.ru_maxrss, by_role=by_role, processes=len(roles))
+
+
+def wait4_under_bubblewrap(megabytes: int = 100) -> tuple[int, int] | None:
+    """What wait4 reports for a process that touches `megabytes` MB, run bare and then under
+    `bwrap --unshare-all` as the sandbox runs the child (KB each); None without bubblewrap."""
+    if shutil.which("bwrap") is None:
+        return None
+    touch = f"x = bytearray({megabytes} * 2**20); x[::4096] = b'1' * len(x[::4096])"
+    wrapper = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
+               "--unshare-all", "--die-with-parent", "--new-session", "--"]
+    figures = []
+    for prefix in ([], wrapper):
+        process = subprocess.Popen([*prefix, sys.executable, "-c", touch], stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            return None
+        figures.append(usage.ru_maxrss)
+    return figures[0], figures[1]
