@@ -67,7 +67,7 @@ def similarity_command(
         err.print(f"[yellow]not compared: {escape(entry)}[/]", soft_wrap=True)
     if len(sources) < 2:
         who = f" ({escape(sources[0].student)})" if sources else ""
-        err.print(f"nothing to compare: {len(sources)} submission{'' if len(sources) == 1 else 's'} with "
+        err.print(f"nothing to compare: {_count(len(sources), 'submission')} with "
                   f"{challenge.submission_file} in {escape(str(root))}{who}; nothing written", soft_wrap=True)
         raise typer.Exit(0)
 
@@ -82,7 +82,7 @@ def similarity_command(
     )
 
     table = Table(
-        title=f"grade similarity · {len(sources)} submissions · {len(found.scores)} pairs · "
+        title=f"grade similarity · {len(sources)} submissions · {_count(len(found.scores), 'pair')} · "
               f"{len(found.pairs)} listed (at or above {threshold:.0%})",
         title_justify="left",
     )
@@ -91,8 +91,15 @@ def similarity_command(
     for pair in found.pairs[:SHOWN_PAIRS]:
         table.add_row(Text(pair.first.source.student), f"{pair.first.similarity:.0%}",
                       Text(pair.second.source.student), f"{pair.second.similarity:.0%}")
-    out.print(table)
+    if found.pairs:
+        out.print(table)
+    else:
+        out.print(table.title, soft_wrap=True)
     if len(found.pairs) > SHOWN_PAIRS:
         out.print(f"... and {len(found.pairs) - SHOWN_PAIRS} more in the page")
     for name, what in ((PAGE_FILE, "the pairs side by side"), (RECORD_FILE, "the pairs as JSON")):
         out.print(f"  {escape(str(target / name))}  [dim]{what}[/]", soft_wrap=True, highlight=False)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -106,7 +106,8 @@ def read_sources(plan: Plan, *, module_file: str) -> tuple[tuple[Source, ...], t
                 continue
             module = staged.folder / module_file
             if not module.is_file():
-                unread.append(f"{submission.student} (no {module_file} in {submission.source.name})")
+                why = "; ".join(staged.notes) or f"no {module_file} in {submission.source.name}"
+                unread.append(f"{submission.student} ({why})")
             elif module.stat().st_size > MAX_SOURCE_BYTES:
                 unread.append(f"{submission.student} ({module_file} is over {MAX_SOURCE_BYTES >> 20} MB)")
             else:

@@ -132,7 +132,8 @@ _PAGE = r"""<!doctype html>
 {% for pair in found.pairs %}
 <section class="pair" id="pair-{{ loop.index }}">
   <h2>{{ loop.index }}. {{ pair.first.source.student }} · {{ pair.second.source.student }}
-    <span class="muted">{{ percent(pair.score) }}</span></h2>
+    <span class="muted">{{ percent(pair.score) }} · {{ pair.shared_chars }} characters shared ·
+    <a href="#pairs">all pairs</a></span></h2>
   <div class="sides">
   {% for side in (pair.first, pair.second) %}
     <div class="side">

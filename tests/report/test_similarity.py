@@ -170,6 +170,22 @@ def test_the_command_writes_the_page_and_json_beside_the_batch_report_by_default
     assert "ada" in done.stdout and "bob" in done.stdout
 
 
+def test_the_json_keeps_its_keys(tmp_path):
+    """similarity.json is read by programs: its schema changes only with its version."""
+    root = build_class(tmp_path / "class")
+    assert run_similarity(str(root), "-c", "backend-patterns", "-o", str(tmp_path / "out")).returncode == 0
+    record = json.loads((tmp_path / "out" / "similarity.json").read_text())
+    assert record["schema"] == 1
+    assert list(record) == ["schema", "challenge", "settings", "compared", "not_compared", "left_out",
+                            "common_fingerprints", "pairs_compared", "pairs"]
+    assert list(record["settings"]) == ["threshold", "noise_chars", "guarantee_chars", "min_shared_chars",
+                                        "common_share"]
+    pair = record["pairs"][0]
+    assert list(pair) == ["score", "shared_chars", "first", "second"]
+    assert list(pair["first"]) == ["student", "file", "similarity", "lines"]
+    assert all(1 <= first <= last for first, last in pair["first"]["lines"])
+
+
 def test_the_scores_do_not_depend_on_the_hash_seed(tmp_path):
     root = build_class(tmp_path / "class")
     records = []
