@@ -4,8 +4,8 @@
 
 - after collection, one line per test: its node id, file and every fixture it uses (the closure,
   so a test reaching `stress` through a conftest fixture counts as a stress test);
-- after each test, one line with its outcome, the first line of its failure, and how many times
-  it released threads (`stress.run` / `stress.run_async` calls): a stress round each, as far as
+- after each test, one line with whether it failed (in setup, call or teardown), the first line
+  of its failure, and how many times it released threads (`stress.run` / `stress.run_async` calls): a stress round each, as far as
   the test's own loop goes.
 
 It runs in the interpreter under test (GIL or free-threaded) and uses the standard library only.
@@ -57,21 +57,31 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     _current[0] = item.nodeid
+    _failures.pop(item.nodeid, None)
+    _skipped.discard(item.nodeid)
+
+
+_failures: dict[str, str] = {}  # node id -> the first failure's message, setup, call or teardown
+_skipped: set[str] = set()
 
 
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    if report.when == "call" or report.outcome != "passed":
-        if report.when != "call" and report.outcome == "skipped":
-            return
-        message = ""
-        if report.failed:
-            crash = getattr(report.longrepr, "reprcrash", None)
-            message = (crash.message if crash is not None else str(report.longrepr)).strip()
-        _write({
-            "event": "outcome",
-            "nodeid": report.nodeid,
-            "when": report.when,
-            "failed": report.failed,
-            "message": message.splitlines()[0][:300] if message else "",
-            "releases": _releases[report.nodeid],
-        })
+    if report.skipped:
+        _skipped.add(report.nodeid)
+    elif report.failed and report.nodeid not in _failures:
+        crash = getattr(report.longrepr, "reprcrash", None)
+        message = (crash.message if crash is not None else str(report.longrepr)).strip()
+        _failures[report.nodeid] = message.splitlines()[0][:300] if message else f"failed in {report.when}"
+
+
+def pytest_runtest_logfinish(nodeid: str) -> None:
+    """One line per execution; a skipped test was no round and is left out."""
+    if nodeid in _skipped:
+        return
+    _write({
+        "event": "outcome",
+        "nodeid": nodeid,
+        "failed": nodeid in _failures,
+        "message": _failures.get(nodeid, ""),
+        "releases": _releases.pop(nodeid, 0),
+    })

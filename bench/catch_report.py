@@ -39,6 +39,16 @@ def _rate_cell(found: dict[str, TestRate] | str | None, test: str, config: Confi
     return share(rate.failed, rate.executions) if rate else "-"
 
 
+def _worst_cell(measured: Measured, challenge_id: str, name: str, config: Config) -> str:
+    """All of a mutant's stress tests together, when none of them catches it."""
+    found = measured.rounds.get((challenge_id, name, config.key))
+    if config.python is None:
+        return config.missing
+    if not isinstance(found, dict):
+        return found or "-"
+    return share(sum(r.failed for r in found.values()), sum(r.executions for r in found.values()))
+
+
 def _grading_cell(runs: list[GradingRun], reference: bool) -> str:
     good = sum(run.as_expected for run in runs)
     text = f"{'passed' if reference else 'failed'} {share(good, len(runs))}"
@@ -52,6 +62,7 @@ def sections(measured: Measured, *, command: str) -> list[Section]:
     rows: list[list[str]] = []
     never_on_gil: list[str] = []
     never_without_latency: list[str] = []
+    not_by_stress: list[str] = []
     looping: dict[str, float] = {}
     done_challenges: set[str] = set()
     for suite, mutant in measured.pairs:
@@ -68,8 +79,11 @@ def sections(measured: Measured, *, command: str) -> list[Section]:
             if isinstance(found := measured.rounds.get((challenge_id, name, config.key)), dict)
         }
         test = catching_test(by_config, JUDGED_ON)
+        if not test and by_config:
+            not_by_stress.append(f"{challenge_id}/{name}")
         cells = [_rate_cell(measured.rounds.get((challenge_id, name, config.key)), test, config)
-                 for config in configs]
+                 for config in configs] if test else [_worst_cell(measured, challenge_id, name, config)
+                                                      for config in configs]
         for key, found in by_config.items():
             rate = found.get(test)
             if rate is None or not rate.executions or rate.failed:
@@ -80,10 +94,15 @@ def sections(measured: Measured, *, command: str) -> list[Section]:
                 never_on_gil.append(f"{challenge_id}/{name}")
             elif key == "ft":
                 never_without_latency.append(f"{challenge_id}/{name}")
-        rows.append([challenge_id, name, ", ".join(mutant.groups), test.split("::")[-1] or "-", *cells,
+        shown = test.split("::")[-1] if test else "none of its stress tests fails it"
+        rows.append([challenge_id, name, ", ".join(mutant.groups), shown, *cells,
                      _grading_cell(measured.gradings.get(f"{challenge_id}/{name}", []), reference=False)])
 
     notes = _notes(measured, never_on_gil, never_without_latency, looping)
+    if not_by_stress:
+        notes.append(f"{len(not_by_stress)} mutants lose their group through its tests without `stress`: no stress "
+                     f"test of the group failed in any configuration ({', '.join(not_by_stress)}); their round "
+                     "rates are those of all their stress tests together, and 0% there is by design.")
     main = Section(
         title="Catch rate: every concurrency mutant, per stress round and per whole grading",
         columns=columns, rows=rows, notes=notes, command=command,

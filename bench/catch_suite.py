@@ -9,6 +9,7 @@ execution, each test repeated, and returns what catch_probe reported of every ex
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -111,12 +112,10 @@ def _probe(
     latency: bool = True,
     seed: int = 1,
 ) -> list[dict]:
-    import json
-
     command = plain_command(challenge, submission, runtime, seed=seed, latency=latency, repeat=repeat,
-                            python=python, extra=("-p", "catch_probe", "-p", "no:randomly"))
-    argv = [part for part in command.argv if part != "-p" or True]
-    argv = argv[:-1] + ([str(challenge.tests_dir / test) for test in tests] if tests else [argv[-1]])
+                            python=python, extra=("-p", "catch_probe"))
+    # plain_command ends with the suite's folder: run just `tests` instead, when given.
+    argv = command.argv[:-1] + ([str(challenge.tests_dir / test) for test in tests] if tests else command.argv[-1:])
     if collect_only:
         argv.insert(argv.index("-q"), "--collect-only")
     with tempfile.NamedTemporaryFile(prefix="catch-", suffix=".jsonl", delete=False) as handle:
