@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Sequence
@@ -100,28 +101,34 @@ def read_sources(plan: Plan, *, module_file: str) -> tuple[tuple[Source, ...], t
         for submission in plan.submissions:
             into = Path(scratch) / submission.slug
             try:
-                staged = stage_submission(submission.source, into=into, module_file=module_file)
-            except (StagingError, OSError) as exc:
-                unread.append(f"{submission.student} ({exc})")
-                continue
-            module = staged.folder / module_file
-            if not module.is_file():
-                why = "; ".join(staged.notes) or f"no {module_file} in {submission.source.name}"
-                unread.append(f"{submission.student} ({why})")
-            elif module.stat().st_size > MAX_SOURCE_BYTES:
-                unread.append(f"{submission.student} ({module_file} is over {MAX_SOURCE_BYTES >> 20} MB)")
+                found = _read_module(submission.source, into=into, module_file=module_file)
+            finally:
+                shutil.rmtree(into, ignore_errors=True)  # one copy on disk at a time
+            if isinstance(found, str):
+                unread.append(f"{submission.student} ({found})")
             else:
-                try:
-                    code = module.read_text(encoding="utf-8")
-                except UnicodeDecodeError:
-                    unread.append(f"{submission.student} ({module_file} is not UTF-8 text)")
-                    continue
-                shown = module.relative_to(into)
-                sources.append(Source(
-                    student=submission.student, slug=submission.slug,
-                    path=str(Path(*shown.parts[1:])), code=_normalized(code),
-                ))
+                code, path = found
+                sources.append(Source(student=submission.student, slug=submission.slug, path=path, code=code))
     return tuple(sources), tuple(unread)
+
+
+def _read_module(source: Path, *, into: Path, module_file: str) -> tuple[str, str] | str:
+    """The module's text and where it sat in the submission; or why it could not be read."""
+    try:
+        staged = stage_submission(source, into=into, module_file=module_file)
+    except (StagingError, OSError) as exc:
+        return str(exc)
+    module = staged.folder / module_file
+    if not module.is_file():
+        return "; ".join(staged.notes) or f"no {module_file} in {source.name}"
+    if module.stat().st_size > MAX_SOURCE_BYTES:
+        return f"{module_file} is over {MAX_SOURCE_BYTES >> 20} MB"
+    try:
+        code = module.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        return f"{module_file} is not UTF-8 text"
+    where = module.relative_to(into).parts[1:]  # below the copy's own folder
+    return _normalized(code), str(Path(*where))
 
 
 def given_code(challenge: Challenge) -> dict[str, str]:

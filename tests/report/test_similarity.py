@@ -79,6 +79,18 @@ def in_word(char: str) -> bool:
     return char.isalnum() or char == "_"
 
 
+def test_a_copy_saved_with_windows_line_endings_is_found_and_marked_where_it_matches(tmp_path, challenge):
+    root = tmp_path / "class"
+    add_module(root, "ada", copy_of("ada"))
+    (add_module(root, "bob", "") / "patterns.py").write_bytes(("\ufeff" + copy_of("bob")).replace("\n", "\r\n").encode())
+    found = find_similar(plan_batch(root, module_file=challenge.submission_file), challenge)
+    [pair] = found.pairs
+    bob = pair.second
+    assert "\r" not in bob.source.code and not bob.source.code.startswith("\ufeff")
+    marked = "".join(bob.source.code[start:end] for start, end in bob.regions)
+    assert "obj.data = {}" in marked
+
+
 def test_the_starter_handed_out_counts_for_nothing(tmp_path, challenge):
     """Two students who submit the starter untouched share all of their code, and none of it is theirs."""
     root = tmp_path / "class"
@@ -219,11 +231,14 @@ def test_an_unreadable_submission_is_named_and_the_rest_compared(tmp_path):
     (root / "kim.zip").write_bytes(b"not a zip")
     (root / "lee").mkdir()
     (root / "lee" / "notes.txt").write_text("no module here")
+    add_module(root, "max", "")
+    (root / "max" / "patterns.py").write_bytes(b"# caf\xe9 in Latin-1\n")
     done = run_similarity(str(root), "-c", "backend-patterns", "-o", str(tmp_path / "out"))
     assert done.returncode == 0, done.stderr
     assert "not compared: kim" in done.stderr and "not compared: lee (no patterns.py" in done.stderr
     record = json.loads((tmp_path / "out" / "similarity.json").read_text())
-    assert [entry.split(" ")[0] for entry in record["not_compared"]] == ["kim", "lee"]
+    assert [entry.split(" ")[0] for entry in record["not_compared"]] == ["kim", "lee", "max"]
+    assert "max (patterns.py is not UTF-8 text)" in record["not_compared"]
     assert len(record["compared"]) == 7
 
 
