@@ -30,11 +30,6 @@ from grader.cli.grading_progress import grade_showing_progress
 from grader.cli.student import render_next_step
 from grader.errors import GradeError
 from grader.progress import record_result
-from grader.report.exercism import render_exercism
-from grader.report.github import STEP_SUMMARY_LIMIT, render_github, render_step_summary
-from grader.report.gradescope import render_gradescope
-from grader.report.json_format import render_json
-from grader.report.junit import render_junit
 from grader.report.scorecard import render_scorecard
 from grader.runtime import Runtime, find_runtime
 from grader.scoring import Result
@@ -121,21 +116,32 @@ def submit_command(
 
 
 def _render(result: Result, output_format: Format, path: Path, visibility: Visibility) -> str:
-    """The one place a format is chosen: each is a view of the same Result."""
+    """The one place a format is chosen: each is a view of the same Result. Each renderer is
+    imported when chosen: every student waits for the start of `grade submit`."""
     match output_format:
         case Format.RICH:
             buffer = io.StringIO()
             render_scorecard(result, Console(file=buffer, width=100, color_system=None))
             text = buffer.getvalue()
         case Format.JSON:
+            from grader.report.json_format import render_json
+
             text = render_json(result)
         case Format.JUNIT:
+            from grader.report.junit import render_junit
+
             text = render_junit(result)
         case Format.GRADESCOPE:
+            from grader.report.gradescope import render_gradescope
+
             text = render_gradescope(result, visibility=str(visibility))
         case Format.GITHUB:
+            from grader.report.github import render_github
+
             text = render_github(result, source_dir=_relative_folder(path))
         case Format.EXERCISM:
+            from grader.report.exercism import render_exercism
+
             text = render_exercism(result)
     return text if text.endswith("\n") else text + "\n"
 
@@ -153,6 +159,8 @@ def _append_step_summary(result: Result) -> None:
     configured = os.environ.get("GITHUB_STEP_SUMMARY")
     if not configured:
         return
+    from grader.report.github import STEP_SUMMARY_LIMIT, render_step_summary
+
     summary = Path(configured)
     used = summary.stat().st_size if summary.is_file() else 0
     text = render_step_summary(result, limit=max(STEP_SUMMARY_LIMIT - used, 0))

@@ -11,6 +11,7 @@ LAUNCHED = time.monotonic()  # when the interpreter was up: the parent's breakdo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grade_child.main import end_process, main  # noqa: E402  (importable once the path is set)
+from grade_child.main import main  # noqa: E402  (importable once the path is set)
+from grade_child.plugin import end_process  # noqa: E402
 
 end_process(main(sys.argv[1:], launched=LAUNCHED))

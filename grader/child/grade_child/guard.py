@@ -165,37 +165,52 @@ class Guard:
             self._writer.write(event="tamper", what=what)
 
     def changed(self) -> list[str]:
-        now = _take_snapshot()
-        return sorted(name for name, value in self._snapshot.items() if now.get(name) is not value)
+        return sorted(
+            label for namespace, key, value, label in self._snapshot
+            if namespace.get(key, _MISSING) is not value
+        )
 
     def report_changes(self) -> None:
         for name in self.changed():
             self._tamper(f"changed during the run: {name}")
 
 
-def _take_snapshot() -> dict[str, object]:
+_MISSING = object()
+# One name a forgery would rebind: the live namespace it lives in (a module's dict, a class's
+# mapping proxy, sys.modules), its key there, the object it held, and how to report it.
+# A plain tuple: over a thousand are made at each start, and a frozen dataclass costs 60 ms more.
+Watched = tuple[Mapping[str, object], str, object, str]
+
+
+def _take_snapshot() -> tuple[Watched, ...]:
     """The objects themselves, not their ids: held here, none can be freed and its id reused.
 
     Every module of this package is watched whole, wherever a class or function lives in it:
-    the plugin, the record writer, the stress helpers and this guard.
+    the plugin, the record writer, the stress helpers and this guard. The namespaces are held
+    live, so a check after each test is a lookup per name (a fraction of a millisecond), not a
+    new walk over every module (4 ms a test on the free-threaded build).
     """
-    snapshot: dict[str, object] = {}
-    own = sorted(name for name in sys.modules if name.partition(".")[0] == OWN_PACKAGE)
+    watched: list[Watched] = []
+    modules = sys.modules
+    own = sorted(name for name in modules if name.partition(".")[0] == OWN_PACKAGE)
     for name in (*WATCHED_MODULES, *own):
-        module = sys.modules.get(name)
+        module = modules.get(name)
         if module is None:
             continue
+        watched.append((modules, name, module, name))
         whole = name in own
-        for attribute, value in list(vars(module).items()):
+        namespace = vars(module)
+        for attribute, value in list(namespace.items()):
             if attribute.startswith("__"):
                 continue
-            snapshot[f"{name}.{attribute}"] = value
+            watched.append((namespace, attribute, value, f"{name}.{attribute}"))
             if isinstance(value, type) and value.__module__ == name:
-                for member, function in list(vars(value).items()):
+                members = vars(value)
+                for member, function in list(members.items()):
                     if whole or (callable(function) and not member.startswith("__")):
-                        snapshot[f"{name}.{attribute}.{member}"] = function
+                        watched.append((members, member, function, f"{name}.{attribute}.{member}"))
     for name, attributes in WATCHED_NAMES.items():
-        module = sys.modules[name]
+        namespace = vars(modules[name])
         for attribute in attributes:
-            snapshot[f"{name}.{attribute}"] = getattr(module, attribute, None)
-    return snapshot
+            watched.append((namespace, attribute, namespace.get(attribute), f"{name}.{attribute}"))
+    return tuple(watched)

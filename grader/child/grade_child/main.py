@@ -16,7 +16,6 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 
@@ -81,17 +80,5 @@ def main(argv: list[str], *, launched: float | None = None) -> int:
         else GradePlugin(writer, options, real_stdout=sys.stdout, clock=clock)
     )
     sys.stdout = open(os.devnull, "w")
-    return int(pytest.main(args, plugins=[plugin]))
+    return int(pytest.main(args, plugins=[plugin]))  # grading ends the process at sessionfinish
 
-
-def end_process(code: int) -> NoReturn:
-    """End without running the submission's exit handlers or waiting for its threads. Every
-    record is written by now; what a submission does at exit is for `fresh_interpreter` to
-    check, in a process of its own, where a hang costs one test and not the wall clock."""
-    for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
-        try:
-            if stream is not None:
-                stream.flush()
-        except Exception:  # a stream the submission closed or replaced: nothing left to keep
-            pass
-    os._exit(code)
