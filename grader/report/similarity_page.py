@@ -58,8 +58,11 @@ _PAGE = r"""<!doctype html>
   svg text { font: 11px system-ui, sans-serif; fill: var(--ink); }
   .sides { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 12px; }
   .side h3 { font-size: 14px; margin: 0 0 4px; overflow-wrap: anywhere; }
-  pre { margin: 0; padding: 10px; background: var(--wash); border: 1px solid var(--line); border-radius: 6px;
-        overflow: auto; max-height: 640px; font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
+  .code { display: flex; overflow: auto; max-height: 640px; background: var(--wash);
+          border: 1px solid var(--line); border-radius: 6px; }
+  pre { margin: 0; padding: 10px; font: 12px/1.4 ui-monospace, "DejaVu Sans Mono", monospace; }
+  pre.gutter { color: var(--muted); text-align: right; user-select: none; border-right: 1px solid var(--line);
+               position: sticky; left: 0; background: var(--wash); }
   mark { background: var(--mark); color: inherit; }
   ul { margin: 4px 0; padding-left: 20px; }
   @media (max-width: 900px) { .sides { grid-template-columns: 1fr; } }
@@ -139,7 +142,8 @@ _PAGE = r"""<!doctype html>
     <div class="side">
       <h3>{{ side.source.student }} <span class="muted">· {{ side.source.path }} ·
         {{ percent(side.similarity) }} found in the other</span></h3>
-      <pre>{% for text, marked in segments(side) %}{% if marked %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</pre>
+      <div class="code"><pre class="gutter" aria-hidden="true">{{ gutter(side) }}</pre>
+      <pre>{% for text, marked in segments(side) %}{% if marked %}<mark>{{ text }}</mark>{% else %}{{ text }}{% endif %}{% endfor %}</pre></div>
     </div>
   {% endfor %}
   </div>
@@ -158,6 +162,7 @@ def write_page(found: Similarity, stream: IO[str]) -> None:
         "columns": spread(found.scores, found.settings.threshold),
         "percent": percent,
         "segments": segments,
+        "gutter": gutter,
     }
     for chunk in _template().generate(**context):
         stream.write(chunk)
@@ -186,6 +191,11 @@ def segments(side: Side) -> list[tuple[str, bool]]:
     if at < len(code):
         runs.append((code[at:], False))
     return runs
+
+
+def gutter(side: Side) -> str:
+    """The line numbers beside the code, so a reader can say where the regions are."""
+    return "\n".join(str(number) for number in range(1, side.source.code.count("\n") + 2))
 
 
 def percent(share: float) -> str:
