@@ -82,8 +82,8 @@ def similarity_command(
     )
 
     table = Table(
-        title=f"grade similarity · {len(sources)} submissions · {_count(len(found.scores), 'pair')} · "
-              f"{len(found.pairs)} listed (at or above {threshold:.0%})",
+        title=f"grade similarity · {len(sources)} submissions · {_count(found.pairs_compared, 'pair')} · "
+              f"{len(found.pairs) + found.not_listed} listed from {threshold:.0%}",
         title_justify="left",
     )
     for column in ("student", "found in the other", "student", "found in the other"):
@@ -97,6 +97,9 @@ def similarity_command(
         out.print(table.title, soft_wrap=True)
     if len(found.pairs) > SHOWN_PAIRS:
         out.print(f"... and {len(found.pairs) - SHOWN_PAIRS} more in the page")
+    if found.not_listed:
+        out.print(f"{found.not_listed} more reach the threshold and are not shown: raise --threshold to see "
+                  "the ones that matter most")
     for name, what in ((PAGE_FILE, "the pairs side by side"), (RECORD_FILE, "the pairs as JSON")):
         out.print(f"  {escape(str(target / name))}  [dim]{what}[/]", soft_wrap=True, highlight=False)
 

@@ -9,6 +9,7 @@ inside); never runs student code. A score is a lead for a person to read, not a 
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import shutil
@@ -38,6 +39,10 @@ COMMON_AT_LEAST = 3
 # whatever its score: two barely started files agree on little but the few lines forced on them.
 MIN_SHARED_CHARS = 300
 MAX_SOURCE_BYTES = 1 << 20
+# The page shows this many pairs at most, side by side; a lower threshold on a large class could
+# otherwise list hundreds of thousands. The ones left out are counted.
+MAX_LISTED = 200
+SPREAD_BINS = 10
 SCHEMA_VERSION = 1
 
 
@@ -88,8 +93,10 @@ class Similarity:
     unread: tuple[str, ...]        # students whose module could not be read, each with why
     boilerplate: tuple[str, ...]   # what was left out as given: the starter's files, the statement
     common_fingerprints: int       # fingerprints found in so much of the class they were left out
-    pairs: tuple[Pair, ...]        # listed pairs, highest score first
-    scores: tuple[float, ...]      # every pair's score, for the spread
+    pairs: tuple[Pair, ...]        # listed pairs, highest score first (MAX_LISTED at most)
+    not_listed: int                # pairs that qualified beyond MAX_LISTED
+    pairs_compared: int
+    spread: tuple[int, ...]        # how many pairs scored in each tenth: [0, 0.1), ..., [0.9, 1]
 
 
 def read_sources(plan: Plan, *, module_file: str) -> tuple[tuple[Source, ...], tuple[str, ...]]:
@@ -167,23 +174,40 @@ def compare_sources(
     common = {digest for digest, count in seen_in.items() if count >= at_least}
     prints = [print_.without(common) for print_ in prints]
 
-    pairs: list[Pair] = []
-    scores: list[float] = []
+    # The best MAX_LISTED qualifying pairs, in a min-heap; every score only counted into the
+    # spread, so a class of any size costs the memory of those few.
+    best: list[tuple[float, int, int, tokens.Match]] = []
+    qualified = 0
+    spread = [0] * SPREAD_BINS
     for i in range(len(sources)):
         for j in range(i + 1, len(sources)):
             match = tokens.compare(prints[i], prints[j])
             score = max(match.similarity_first, match.similarity_second)
-            scores.append(score)
+            spread[min(SPREAD_BINS - 1, int(score * SPREAD_BINS + 1e-9))] += 1
             if score >= settings.threshold and match.shared_chars >= settings.min_shared_chars:
-                pairs.append(Pair(
-                    first=Side(sources[i], match.similarity_first, tokens.raw_regions(filtered[i], match.first)),
-                    second=Side(sources[j], match.similarity_second, tokens.raw_regions(filtered[j], match.second)),
-                    shared_chars=match.shared_chars,
-                ))
+                qualified += 1
+                # Negated, so that of equal scores the later pair leaves first; (score, i, j) is
+                # unique, so the Match is never compared.
+                entry = (score, -i, -j, match)
+                if len(best) < MAX_LISTED:
+                    heapq.heappush(best, entry)
+                else:
+                    heapq.heappushpop(best, entry)
+    pairs = [
+        Pair(
+            first=Side(sources[-minus_i], match.similarity_first, tokens.raw_regions(filtered[-minus_i], match.first)),
+            second=Side(sources[-minus_j], match.similarity_second,
+                        tokens.raw_regions(filtered[-minus_j], match.second)),
+            shared_chars=match.shared_chars,
+        )
+        for _, minus_i, minus_j, match in best
+    ]
     pairs.sort(key=lambda pair: (-pair.score, pair.first.source.student, pair.second.source.student))
+    count = len(sources)
     return Similarity(
         challenge=challenge, settings=settings, sources=tuple(sources), unread=unread, boilerplate=tuple(given),
-        common_fingerprints=len(common), pairs=tuple(pairs), scores=tuple(scores),
+        common_fingerprints=len(common), pairs=tuple(pairs), not_listed=qualified - len(pairs),
+        pairs_compared=count * (count - 1) // 2, spread=tuple(spread),
     )
 
 
@@ -220,7 +244,9 @@ def similarity_record(found: Similarity) -> dict[str, object]:
         "not_compared": list(found.unread),
         "left_out": list(found.boilerplate),
         "common_fingerprints": found.common_fingerprints,
-        "pairs_compared": len(found.scores),
+        "pairs_compared": found.pairs_compared,
+        "spread": list(found.spread),
+        "pairs_not_listed": found.not_listed,
         "pairs": [
             {"score": round(pair.score, 4), "shared_chars": pair.shared_chars,
              "first": side(pair.first), "second": side(pair.second)}

@@ -17,9 +17,6 @@ import jinja2
 
 from grader.report.similarity import Side, Similarity
 
-BINS = 10
-
-
 @dataclass(frozen=True, slots=True)
 class Column:
     """One column of the spread of scores: pairs whose score is in [low, high)."""
@@ -73,7 +70,7 @@ _PAGE = r"""<!doctype html>
 <header>
   <h1>{{ found.challenge.title }} <span class="muted">· {{ found.challenge.id }} · similarity</span></h1>
   <div class="muted">Generated {{ generated }} · {{ found.sources | length }} submissions compared ·
-    {{ found.scores | length }} pairs · {{ found.pairs | length }} at or above {{ percent(found.settings.threshold) }}</div>
+    {{ found.pairs_compared }} pairs · {{ found.pairs | length + found.not_listed }} listed from {{ percent(found.settings.threshold) }}</div>
 </header>
 
 <section class="note" id="reading">
@@ -114,6 +111,10 @@ _PAGE = r"""<!doctype html>
     {% endfor %}
     </tbody>
   </table>
+  {% if found.not_listed %}
+  <p id="not-listed">{{ found.not_listed }} more pairs reach the threshold and are not shown: only the
+    {{ found.pairs | length }} highest are. Raise <code>--threshold</code> to see the ones that matter most.</p>
+  {% endif %}
   {% else %}
   <p>No pair reaches the threshold.</p>
   {% endif %}
@@ -159,7 +160,7 @@ def write_page(found: Similarity, stream: IO[str]) -> None:
     context = {
         "found": found,
         "generated": datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
-        "columns": spread(found.scores, found.settings.threshold),
+        "columns": columns(found.spread, found.settings.threshold),
         "percent": percent,
         "segments": segments,
         "gutter": gutter,
@@ -168,14 +169,12 @@ def write_page(found: Similarity, stream: IO[str]) -> None:
         stream.write(chunk)
 
 
-def spread(scores: tuple[float, ...], threshold: float) -> tuple[Column, ...]:
-    counts = [0] * BINS
-    for score in scores:
-        counts[min(BINS - 1, int(score * BINS + 1e-9))] += 1
-    peak = max(counts) or 1
+def columns(spread: tuple[int, ...], threshold: float) -> tuple[Column, ...]:
+    bins = len(spread)
+    peak = max(spread, default=0) or 1
     return tuple(
-        Column(low=n / BINS, count=count, height=count / peak, flagged=(n + 1) / BINS > threshold)
-        for n, count in enumerate(counts)
+        Column(low=n / bins, count=count, height=count / peak, flagged=(n + 1) / bins > threshold)
+        for n, count in enumerate(spread)
     )
 
 

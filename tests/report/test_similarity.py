@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-from itertools import combinations
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,16 @@ from copydetect.utils import filter_code
 from grader.batch.plan import plan_batch
 from grader.catalog import load_challenge
 from grader.grading import grade_submission
-from grader.report.similarity import DEFAULT_THRESHOLD, Similarity, compare_sources, find_similar, given_code
+from grader.report.similarity import (
+    DEFAULT_THRESHOLD,
+    MAX_LISTED,
+    Settings,
+    Similarity,
+    Source,
+    compare_sources,
+    find_similar,
+    given_code,
+)
 from grader.report.similarity_tokens import filter_python
 from similarity_class import CLASS, PLANTED, REFERENCE, STARTER, STUDENTS, add_module, build_class, copy_of
 
@@ -35,9 +43,14 @@ def found(tmp_path_factory, challenge) -> Similarity:
     return find_similar(plan_batch(root, module_file=challenge.submission_file), challenge)
 
 
-def scores_by_pair(found: Similarity) -> dict[frozenset[str], float]:
-    students = [source.student for source in found.sources]
-    return {frozenset(pair): score for pair, score in zip(combinations(students, 2), found.scores)}
+def scores_by_pair(found: Similarity, given: dict[str, str] | None = None) -> dict[frozenset[str], float]:
+    """Every pair's score, compared again with nothing held back from the list."""
+    everything = compare_sources(
+        found.sources, challenge=found.challenge, given=given_code(found.challenge) if given is None else given,
+        settings=Settings(threshold=0, min_shared_chars=0),
+    )
+    assert everything.not_listed == 0 and len(everything.pairs) == everything.pairs_compared
+    return {frozenset((pair.first.source.student, pair.second.source.student)): pair.score for pair in everything.pairs}
 
 
 def test_every_student_is_read_whether_folder_zip_or_nested(found):
@@ -97,9 +110,9 @@ def test_the_starter_handed_out_counts_for_nothing(tmp_path, challenge):
     for student in ("ann", "ben"):
         add_module(root, student, STARTER.read_text())
     found = find_similar(plan_batch(root, module_file=challenge.submission_file), challenge)
-    assert found.pairs == () and found.scores == (0.0,) and found.common_fingerprints == 0
-    without_given = compare_sources(found.sources, challenge=challenge, given={})
-    assert without_given.scores == (1.0,) and len(without_given.pairs) == 1  # nothing left out
+    assert found.pairs == () and found.spread == (1, 0, 0, 0, 0, 0, 0, 0, 0, 0) and found.common_fingerprints == 0
+    assert list(scores_by_pair(found).values()) == [0.0]
+    assert list(scores_by_pair(found, {}).values()) == [1.0]  # the same files, with nothing left out
 
 
 def test_two_barely_started_files_are_not_listed_though_they_agree(tmp_path, challenge):
@@ -114,7 +127,7 @@ def test_two_barely_started_files_are_not_listed_though_they_agree(tmp_path, cha
     add_module(root, "ann", started)
     add_module(root, "ben", started)
     found = find_similar(plan_batch(root, module_file=challenge.submission_file), challenge)
-    assert found.scores == (1.0,) and found.pairs == ()
+    assert list(scores_by_pair(found).values()) == [1.0] and found.pairs == ()
 
 
 @pytest.mark.parametrize(("twins", "copies_listed"), [(6, True), (7, False)])
@@ -134,6 +147,19 @@ def test_code_is_taken_as_common_only_when_more_than_half_the_class_shares_it(
     copies = 1 + twins
     assert (copies > len(found.sources) / 2) is not copies_listed
     assert (frozenset({"reference", "twin-0"}) in listed) is copies_listed
+
+
+def test_a_class_of_copies_lists_the_highest_pairs_and_counts_the_rest(challenge):
+    """A low threshold over a large class could list more pairs than anyone can read (or a page
+    can hold): the page keeps the highest MAX_LISTED and says how many more there are."""
+    students = 2 + int((2 * MAX_LISTED) ** 0.5)  # enough that the pairs outnumber the cap
+    sources = [Source(f"s{n:02d}", f"s{n:02d}", "patterns.py", copy_of("ada").replace("made", f"made_{n}"))
+               for n in range(students)]
+    found = compare_sources(sources, challenge=challenge, given=given_code(challenge),
+                            settings=Settings(threshold=0, min_shared_chars=0, common_share=1.0))
+    assert found.pairs_compared == students * (students - 1) // 2 > MAX_LISTED
+    assert len(found.pairs) == MAX_LISTED and found.not_listed == found.pairs_compared - MAX_LISTED
+    assert sum(found.spread) == found.pairs_compared
 
 
 def test_the_filter_is_copydetects_own():
@@ -177,7 +203,7 @@ def test_the_command_writes_the_page_and_json_beside_the_batch_report_by_default
     out = tmp_path / "grade-batch-backend-patterns"
     record = json.loads((out / "similarity.json").read_text())
     assert [{pair["first"]["student"], pair["second"]["student"]} for pair in record["pairs"]] == [PLANTED]
-    assert record["compared"] == list(STUDENTS) and record["pairs_compared"] == 21
+    assert record["compared"] == list(STUDENTS) and record["pairs_compared"] == 21 == sum(record["spread"])
     assert "side by side" in (out / "similarity.html").read_text()
     assert "ada" in done.stdout and "bob" in done.stdout
 
@@ -189,7 +215,7 @@ def test_the_json_keeps_its_keys(tmp_path):
     record = json.loads((tmp_path / "out" / "similarity.json").read_text())
     assert record["schema"] == 1
     assert list(record) == ["schema", "challenge", "settings", "compared", "not_compared", "left_out",
-                            "common_fingerprints", "pairs_compared", "pairs"]
+                            "common_fingerprints", "pairs_compared", "spread", "pairs_not_listed", "pairs"]
     assert list(record["settings"]) == ["threshold", "noise_chars", "guarantee_chars", "min_shared_chars",
                                         "common_share"]
     pair = record["pairs"][0]
