@@ -8,6 +8,7 @@ written; --resume finishes it). With --scheduler the gradings run on Dask worker
 
 from __future__ import annotations
 
+import logging
 import shlex
 import signal
 import threading
@@ -145,6 +146,10 @@ def _grading(
             raise
         raise GradeError("--scheduler needs Dask's distributed: install grade[cluster] "
                          "(pip install 'grade[cluster]')") from None
+    # The client's own log would print tracebacks for a lost connection: the batch says it in one line.
+    for name in [name for name in logging.root.manager.loggerDict if name.partition(".")[0] == "distributed"]:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+    logging.getLogger("distributed").setLevel(logging.CRITICAL)
     with err.status(f"connecting to the Dask scheduler at {scheduler}"):
         grading = open_cluster_grading(scheduler, challenge=challenge, seed=seed)
     try:
