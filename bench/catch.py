@@ -46,15 +46,29 @@ def configurations(runtime: Runtime) -> list[Config]:
     ]
 
 
+def catching_tests(mutant: Mutant, runs: list[GradingRun]) -> tuple[str, ...]:
+    """The mutant's stress tests that failed it in at least one whole grading."""
+    failed = frozenset().union(*(run.failed_tests for run in runs))
+    return tuple(test for test in mutant.tests if test in failed)
+
+
 def measure_rounds(
-    pairs: list[tuple[Suite, Mutant]], configs: list[Config], runtime: Runtime, *, repeat: int, seed: int, jobs: int
+    pairs: list[tuple[Suite, Mutant]],
+    catching: dict[tuple[str, str], tuple[str, ...]],
+    configs: list[Config],
+    runtime: Runtime,
+    *,
+    repeat: int,
+    seed: int,
+    jobs: int,
 ) -> dict[tuple[str, str, str], dict[str, TestRate] | str]:
     """(challenge, mutant, config) -> per-test rates, or why it could not be measured."""
     started = time.perf_counter()
 
     def one(suite: Suite, mutant: Mutant, config: Config) -> dict[str, TestRate] | str:
+        tests = catching[suite.challenge.id, mutant.solution.name]
         try:
-            found = measure(suite.challenge, mutant, config, runtime, repeat=repeat, seed=seed)
+            found = measure(suite.challenge, mutant, tests, config, runtime, repeat=repeat, seed=seed)
         except Exception as exc:  # noqa: BLE001 - one failed measurement is reported, the rest go on
             return f"error: {str(exc).splitlines()[0][:200]}"
         failed = sum(rate.failed for rate in found.values())
@@ -66,7 +80,8 @@ def measure_rounds(
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = {
             (suite.challenge.id, mutant.solution.name, config.key): pool.submit(one, suite, mutant, config)
-            for suite, mutant in pairs for config in configs if config.python is not None
+            for suite, mutant in pairs for config in configs
+            if config.python is not None and catching[suite.challenge.id, mutant.solution.name]
         }
         return {key: future.result() for key, future in futures.items()}
 
@@ -129,10 +144,6 @@ def main() -> int:
         pairs.extend((suite, mutant) for mutant in concurrency_mutants(suite))
     print(f"catch: {len(pairs)} concurrency mutants in {len(challenges)} challenges", file=sys.stderr, flush=True)
 
-    configs = configurations(runtime)
-    rounds = measure_rounds(pairs, configs, runtime, repeat=options.repeat, seed=options.seed, jobs=options.jobs)
-    rounds_seconds = time.perf_counter() - started
-
     grading_started = time.perf_counter()
 
     def progress(run: GradingRun) -> None:
@@ -143,10 +154,21 @@ def main() -> int:
     with Narrowed() as narrowed:
         gradings = plan_gradings(pairs, narrowed)
         runs = grade_all(gradings, runtime, runs=options.runs, jobs=options.jobs, on_run=progress)
+    gradings_seconds = time.perf_counter() - grading_started
+
+    rounds_started = time.perf_counter()
+    catching = {
+        (suite.challenge.id, mutant.solution.name):
+            catching_tests(mutant, runs[f"{suite.challenge.id}/{mutant.solution.name}"])
+        for suite, mutant in pairs
+    }
+    configs = configurations(runtime)
+    rounds = measure_rounds(pairs, catching, configs, runtime, repeat=options.repeat, seed=options.seed,
+                            jobs=options.jobs)
     measured = Measured(
-        pairs=pairs, configs=configs, rounds=rounds, gradings=runs, runs=options.runs, repeat=options.repeat,
-        seed=options.seed, jobs=options.jobs, rounds_seconds=rounds_seconds,
-        gradings_seconds=time.perf_counter() - grading_started,
+        pairs=pairs, configs=configs, catching=catching, rounds=rounds, gradings=runs, runs=options.runs,
+        repeat=options.repeat, seed=options.seed, jobs=options.jobs,
+        rounds_seconds=time.perf_counter() - rounds_started, gradings_seconds=gradings_seconds,
     )
     write_sections(options.json, sections(measured, command=_rerun_command(sys.argv[1:])))
     print(f"catch: {time.perf_counter() - started:.0f} s in all", file=sys.stderr, flush=True)

@@ -38,6 +38,7 @@ class GradingRun:
     grading: Grading
     seed: int
     lost: frozenset[str]
+    failed_tests: frozenset[str]  # node ids, as tests/test_<group>.py::name
     first_failure: str  # the first failing test and its message, for a report
 
     @property
@@ -96,15 +97,24 @@ def grade_all(
     def grade(grading: Grading, seed: int) -> GradingRun:
         result = grade_submission(submission=grading.submission, challenge=grading.challenge,
                                   runtime=runtime, seed=seed)
-        run = GradingRun(grading, seed, lost_groups(result), _first_failure(result))
+        run = GradingRun(grading, seed, lost_groups(result), _failed_tests(result), _first_failure(result))
         on_run(run)
         return run
 
+    # References first: they run every round of every test, the longest gradings by far, and
+    # starting the longest first keeps both workers busy to the end.
+    ordered = sorted(gradings, key=lambda grading: bool(grading.must_lose))
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {grading.name: [pool.submit(grade, grading, seed) for seed in range(1, runs + 1)]
-                   for grading in gradings}
-        # (Submitted grading by grading; each grading's runs interleave with the next's in the pool.)
-        return {name: [future.result() for future in owed] for name, owed in futures.items()}
+                   for grading in ordered}
+        return {grading.name: [future.result() for future in futures[grading.name]] for grading in gradings}
+
+
+def _failed_tests(result: Result) -> frozenset[str]:
+    return frozenset(
+        f"test_{group.id}.py::{test.name}" for group in result.groups for test in group.tests
+        if test.status != "passed"
+    )
 
 
 def _first_failure(result: Result) -> str:

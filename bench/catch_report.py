@@ -20,6 +20,7 @@ JUDGED_ON = ["ft+latency", "ft", "gil"]  # which test stands for a mutant: the o
 class Measured:
     pairs: list[tuple[Suite, Mutant]]
     configs: list[Config]
+    catching: dict[tuple[str, str], tuple[str, ...]]  # the stress tests that failed each mutant's gradings
     rounds: dict[tuple[str, str, str], dict[str, TestRate] | str]
     gradings: dict[str, list[GradingRun]]
     runs: int
@@ -37,16 +38,6 @@ def _rate_cell(found: dict[str, TestRate] | str | None, test: str, config: Confi
         return found
     rate = (found or {}).get(test)
     return share(rate.failed, rate.executions) if rate else "-"
-
-
-def _worst_cell(measured: Measured, challenge_id: str, name: str, config: Config) -> str:
-    """All of a mutant's stress tests together, when none of them catches it."""
-    found = measured.rounds.get((challenge_id, name, config.key))
-    if config.python is None:
-        return config.missing
-    if not isinstance(found, dict):
-        return found or "-"
-    return share(sum(r.failed for r in found.values()), sum(r.executions for r in found.values()))
 
 
 def _grading_cell(runs: list[GradingRun], reference: bool) -> str:
@@ -79,11 +70,10 @@ def sections(measured: Measured, *, command: str) -> list[Section]:
             if isinstance(found := measured.rounds.get((challenge_id, name, config.key)), dict)
         }
         test = catching_test(by_config, JUDGED_ON)
-        if not test and by_config:
+        if not measured.catching.get((challenge_id, name)):
             not_by_stress.append(f"{challenge_id}/{name}")
         cells = [_rate_cell(measured.rounds.get((challenge_id, name, config.key)), test, config)
-                 for config in configs] if test else [_worst_cell(measured, challenge_id, name, config)
-                                                      for config in configs]
+                 for config in configs]
         for key, found in by_config.items():
             rate = found.get(test)
             if rate is None or not rate.executions or rate.failed:
@@ -94,15 +84,15 @@ def sections(measured: Measured, *, command: str) -> list[Section]:
                 never_on_gil.append(f"{challenge_id}/{name}")
             elif key == "ft":
                 never_without_latency.append(f"{challenge_id}/{name}")
-        shown = test.split("::")[-1] if test else "none of its stress tests fails it"
+        shown = test.split("::")[-1] if test else "none: no stress test failed it"
         rows.append([challenge_id, name, ", ".join(mutant.groups), shown, *cells,
                      _grading_cell(measured.gradings.get(f"{challenge_id}/{name}", []), reference=False)])
 
     notes = _notes(measured, never_on_gil, never_without_latency, looping)
     if not_by_stress:
-        notes.append(f"{len(not_by_stress)} mutants lose their group through its tests without `stress`: no stress "
-                     f"test of the group failed in any configuration ({', '.join(not_by_stress)}); their round "
-                     "rates are those of all their stress tests together, and 0% there is by design.")
+        notes.append(f"{len(not_by_stress)} mutants lose their concurrency group through its tests without "
+                     f"`stress`: no stress test failed them in any whole grading ({', '.join(not_by_stress)}); "
+                     "they have no round rate.")
     main = Section(
         title="Catch rate: every concurrency mutant, per stress round and per whole grading",
         columns=columns, rows=rows, notes=notes, command=command,
@@ -128,10 +118,10 @@ def _notes(measured: Measured, never_on_gil: list[str], never_without_latency: l
     notes = [
         f"{total} concurrency mutants: a mutant counts when it must lose a group holding a test whose fixtures "
         "include `stress` (read from the suite's collection, fixture closures included).",
-        f"Round rates: plain pytest (bench/plain) with stress.rounds = 1 and each stress test of the mutant's "
-        f"concurrency groups executed {measured.repeat} times (PLAIN_REPEAT), seed {measured.seed}; failed "
-        "executions / executions of the test that fails most often (a group may hold stress tests the bug does "
-        "not touch). The GIL build runs with latency injected, as a grading would.",
+        f"Round rates: plain pytest (bench/plain) with stress.rounds = 1, each stress test that failed the "
+        f"mutant in a whole grading executed {measured.repeat} times (PLAIN_REPEAT), seed {measured.seed}; "
+        "failed executions / executions of the one that fails most often (a group may hold stress tests the "
+        "bug does not touch). The GIL build runs with latency injected, as a grading would.",
         f"Whole gradings: grade_submission (the sandbox, the child, scoring) with seeds 1..{measured.runs}, "
         f"{measured.jobs} at once, on a derived challenge holding only the groups in the row (a mutant: its "
         "concurrency groups; a reference: every concurrency group its challenge's mutants must lose), their "
