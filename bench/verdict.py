@@ -18,34 +18,14 @@ import json
 import os
 import sys
 import tempfile
-import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from figures import Section, median, seconds, write_sections  # noqa: E402
-from plain.commands import grade_command, reference, run  # noqa: E402
+from plain.commands import grade_command, reference, run, typical_mutant  # noqa: E402
 
-from grader.catalog import Challenge, list_challenges, project_root  # noqa: E402
+from grader.catalog import Challenge, list_challenges  # noqa: E402
 from grader.runtime import cache_dir  # noqa: E402
-
-CONCURRENCY_GROUPS = ("concurrency", "threads", "stress", "tasks")
-
-
-def typical_mutant(challenge: Challenge) -> tuple[str, Path] | None:
-    """A mutant losing one group, a concurrency group first; then by name."""
-    found = []
-    for folder in sorted((project_root() / "solutions" / challenge.id / "mutants").glob("*/")):
-        manifest = folder / "mutant.toml"
-        if not manifest.is_file():
-            continue
-        loses = tomllib.loads(manifest.read_text()).get("loses", [])
-        concurrency = any(group in CONCURRENCY_GROUPS for group in loses)
-        found.append(((len(loses) != 1, not concurrency, folder.name), folder))
-    if not found:
-        return None
-    _, folder = min(found)
-    return folder.name, folder
-
 
 def forget_collection(challenge: Challenge) -> None:
     for entry in (cache_dir() / "collected").glob(f"{challenge.id}-*.json"):

@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ REPO = Path(__file__).resolve().parent.parent.parent
 PLAIN_DIR = Path(__file__).resolve().parent
 CHILD_DIR = REPO / "grader" / "child"
 GRADE = Path(sys.executable).parent / "grade"
+CONCURRENCY_GROUPS = ("concurrency", "threads", "stress", "tasks")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,23 @@ class Run:
 
 def reference(challenge: Challenge) -> Path:
     return project_root() / "solutions" / challenge.id / "reference"
+
+
+def typical_mutant(challenge: Challenge) -> tuple[str, Path] | None:
+    """A typical failing submission: a mutant (solutions/ID/mutants/) that loses a single
+    requirement group, a concurrency group where there is one; then the first by name."""
+    found = []
+    for folder in sorted((project_root() / "solutions" / challenge.id / "mutants").glob("*/")):
+        manifest = folder / "mutant.toml"
+        if not manifest.is_file():
+            continue
+        loses = tomllib.loads(manifest.read_text()).get("loses", [])
+        concurrency = any(group in CONCURRENCY_GROUPS for group in loses)
+        found.append(((len(loses) != 1, not concurrency, folder.name), folder))
+    if not found:
+        return None
+    _, folder = min(found)
+    return folder.name, folder
 
 
 def grade_command(
