@@ -47,9 +47,11 @@ def configurations(runtime: Runtime) -> list[Config]:
 
 
 def catching_tests(mutant: Mutant, runs: list[GradingRun]) -> tuple[str, ...]:
-    """The mutant's stress tests that failed it in at least one whole grading."""
-    failed = frozenset().union(*(run.failed_tests for run in runs))
-    return tuple(test for test in mutant.tests if test in failed)
+    """The stress test that failed the mutant in the most whole gradings (none if no stress test
+    did): the one whose round rate stands for the mutant."""
+    failed_in = {test: sum(test in run.failed_tests for run in runs) for test in mutant.tests}
+    best = max(mutant.tests, key=lambda test: failed_in[test], default="")
+    return (best,) if best and failed_in[best] else ()
 
 
 def measure_rounds(

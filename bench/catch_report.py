@@ -20,7 +20,7 @@ JUDGED_ON = ["ft+latency", "ft", "gil"]  # which test stands for a mutant: the o
 class Measured:
     pairs: list[tuple[Suite, Mutant]]
     configs: list[Config]
-    catching: dict[tuple[str, str], tuple[str, ...]]  # the stress tests that failed each mutant's gradings
+    catching: dict[tuple[str, str], tuple[str, ...]]  # the stress test that failed each mutant's gradings most
     rounds: dict[tuple[str, str, str], dict[str, TestRate] | str]
     gradings: dict[str, list[GradingRun]]
     runs: int
@@ -118,10 +118,10 @@ def _notes(measured: Measured, never_on_gil: list[str], never_without_latency: l
     notes = [
         f"{total} concurrency mutants: a mutant counts when it must lose a group holding a test whose fixtures "
         "include `stress` (read from the suite's collection, fixture closures included).",
-        f"Round rates: plain pytest (bench/plain) with stress.rounds = 1, each stress test that failed the "
-        f"mutant in a whole grading executed {measured.repeat} times (PLAIN_REPEAT), seed {measured.seed}; "
-        "failed executions / executions of the one that fails most often (a group may hold stress tests the "
-        "bug does not touch). The GIL build runs with latency injected, as a grading would.",
+        f"Round rates: plain pytest (bench/plain) with stress.rounds = 1, the catching test (the stress test "
+        f"that failed the mutant in the most whole gradings) executed {measured.repeat} times (PLAIN_REPEAT), "
+        f"seed {measured.seed}: failed executions / executions. The GIL build runs with latency injected, as "
+        "a grading would.",
         f"Whole gradings: grade_submission (the sandbox, the child, scoring) with seeds 1..{measured.runs}, "
         f"{measured.jobs} at once, on a derived challenge holding only the groups in the row (a mutant: its "
         "concurrency groups; a reference: every concurrency group its challenge's mutants must lose), their "

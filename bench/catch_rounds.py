@@ -1,10 +1,9 @@
 """Per-round catch rates: how often a mutant's race shows in one stress round, per configuration.
 
-Each configuration runs the stress tests that failed the mutant in its whole gradings under plain
-pytest with `stress.rounds` = 1 and every test repeated, so one execution is one round, and a
-failing execution is a round in which the race showed. (A group may hold stress tests its bug
-does not touch; running only the catching ones keeps the bench in its minutes.) A mutant's rate
-is that of the test that catches it most often.
+Each configuration runs the mutant's catching test (the stress test that failed it in the most
+whole gradings) under plain pytest with `stress.rounds` = 1, repeated, so one execution is one
+round and a failing execution is a round in which the race showed. A group may hold stress tests
+its bug does not touch; running the one that catches it keeps the bench in its minutes.
 """
 
 from __future__ import annotations
