@@ -1,8 +1,11 @@
 """A class of backend-patterns submissions for `grade similarity`, laid out as a download is:
-a folder per student, one as a zip, one with the module a folder down."""
+a folder per student, one as a zip, one with the module a folder down; and the command run on it."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from fixture_paths import FIXTURES, REPO
 CLASS = FIXTURES / "similarity" / "backend-patterns"
 REFERENCE = REPO / "solutions" / "backend-patterns" / "reference" / "patterns.py"
 STARTER = REPO / "starter" / "backend-patterns" / "patterns.py"
+GRADE = Path(sys.executable).parent / "grade"
 PLANTED = {"ada", "bob"}
 STUDENTS = ("ada", "bob", "chen", "dana", "emil", "fatima", "reference")
 
@@ -40,3 +44,9 @@ def add_module(root: Path, student: str, code: str, *, nested: str = "") -> Path
 
 def copy_of(student: str) -> str:
     return (CLASS / student / "patterns.py").read_text()
+
+
+def run_similarity(*args: str, cwd: Path | None = None, seed: str = "0") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONHASHSEED": seed, "COLUMNS": "200"}
+    return subprocess.run([str(GRADE), "similarity", *args], capture_output=True, text=True, cwd=cwd, env=env,
+                          timeout=300, check=False)

@@ -5,10 +5,8 @@ independently are not, and the code the challenge hands out counts for nothing."
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from copydetect.utils import filter_code
@@ -27,10 +25,17 @@ from grader.report.similarity import (
     given_code,
 )
 from grader.report.similarity_tokens import filter_python
-from similarity_class import CLASS, PLANTED, REFERENCE, STARTER, STUDENTS, add_module, build_class, copy_of
-
-GRADE = Path(sys.executable).parent / "grade"
-
+from similarity_class import (
+    CLASS,
+    PLANTED,
+    REFERENCE,
+    STARTER,
+    STUDENTS,
+    add_module,
+    build_class,
+    copy_of,
+    run_similarity,
+)
 
 @pytest.fixture(scope="module")
 def challenge():
@@ -188,12 +193,6 @@ def test_the_command_module_does_not_import_numpy_until_it_runs():
     probe = "import sys, grader.cli.similarity; print(sorted({'numpy', 'copydetect'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
-
-
-def run_similarity(*args: str, cwd: Path | None = None, seed: str = "0") -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONHASHSEED": seed, "COLUMNS": "200"}
-    return subprocess.run([str(GRADE), "similarity", *args], capture_output=True, text=True, cwd=cwd, env=env,
-                          timeout=300, check=False)
 
 
 def test_the_command_writes_the_page_and_json_beside_the_batch_report_by_default(tmp_path):

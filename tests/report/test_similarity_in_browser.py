@@ -13,8 +13,7 @@ from grader.batch.plan import plan_batch
 from grader.catalog import load_challenge
 from grader.report.similarity import Source, compare_sources, given_code, read_sources
 from grader.report.similarity_page import write_page
-from similarity_class import add_module, build_class, copy_of
-from test_similarity import run_similarity
+from similarity_class import add_module, build_class, copy_of, run_similarity
 
 pytestmark = needs_chromium
 SCRIPT_NAME = "<script>alert(1)</script>"
