@@ -22,6 +22,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -164,22 +165,29 @@ def scale(scratch: Path, size: int, jobs: int, real_every: int) -> list[Section]
 
 
 def slope_section(samples: list[Sample], tenth: int, peak_kb: int, command: str) -> Section:
-    """Growth between the second tenth (start-up and first gradings behind) and the last."""
-    second = next((s for s in samples if s.graded >= 2 * tenth), samples[-1])
-    last = samples[-1]
-    span = last.graded - second.graded
-    slope = (last.rss_kb - second.rss_kb) / span * 100 if span else 0.0
+    """Growth from the second tenth (start-up and the first gradings' warm-up behind) to the
+    last: the least-squares slope through the readings, steadier than their two ends."""
+    steady = [sample for sample in samples if sample.graded >= 2 * tenth]
+    if len(steady) < 2:
+        steady = samples[-2:]
+    first, last = steady[0], steady[-1]
+    slope = statistics.linear_regression(
+        [sample.graded for sample in steady], [sample.rss_kb for sample in steady],
+    ).slope * 100 if last.graded > first.graded else 0.0
     return Section(
         title="Parent memory: flat?",
         columns=["figure", "value", "verdict"],
         rows=[
-            [f"RSS slope, {second.graded} to {last.graded} graded", f"{slope:+.0f} KB per 100 submissions",
+            [f"RSS slope, {first.graded} to {last.graded} graded", f"{slope:+.0f} KB per 100 submissions",
              "flat" if abs(slope) <= FLAT_KB_PER_100 else f"not flat (over {FLAT_KB_PER_100} KB per 100)"],
-            ["RSS at the second tenth / at the end",
-             f"{second.rss_kb / 1024:.1f} MB / {last.rss_kb / 1024:.1f} MB", ""],
+            [f"RSS at {first.graded} / at {last.graded} graded",
+             f"{first.rss_kb / 1024:.1f} MB / {last.rss_kb / 1024:.1f} MB", ""],
             ["parent peak (VmHWM, ru_maxrss), outputs written", f"{peak_kb / 1024:.1f} MB", ""],
         ],
-        notes=[f"flat means at most {FLAT_KB_PER_100} KB per 100 submissions, 10 MB per 10,000"],
+        notes=[
+            f"flat means at most {FLAT_KB_PER_100} KB per 100 submissions (10 MB per 10,000); the "
+            "slope is fitted by least squares through the readings from the second tenth to the last",
+        ],
         command=command,
     )
 
