@@ -20,7 +20,7 @@ from grader.errors import SubmissionPathError
 from grader.outcomes import StressSettings, TestOutcome
 from grader.runner import collect_tests, run_suite
 from grader.runtime import Runtime
-from grader.sandbox import SandboxLevel, build_workspace, detect_sandbox
+from grader.sandbox import SandboxLevel, build_workspace, compiled_child, detect_sandbox
 from grader.scoring import InterpreterInfo, Result, StageTime, score
 from grader.static import check_types
 from grader.tamper import scan_submission
@@ -59,7 +59,10 @@ def grade_submission(
     static_seconds = 0.0
     scratch = Path(tempfile.mkdtemp(prefix="grade-"))
     try:
-        workspace = build_workspace(submission=submission, challenge=challenge, into=scratch / "ws")
+        workspace = build_workspace(
+            submission=submission, challenge=challenge, into=scratch / "ws",
+            child=compiled_child(runtime.executable),
+        )
         reaching = scan_submission(
             workspace.submission,
             ignore={path.relative_to(challenge.support_dir) for path in challenge.support_files},

@@ -115,3 +115,22 @@ def test_github_format_annotates_the_log_and_appends_the_job_summary(tmp_path, g
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("earlier step\n### ❌ Tiny Tally (`tiny`)")
     assert "#### What to fix" in text
+
+
+def test_grade_timings_says_where_the_command_spent_its_time(tmp_path, grade_env):
+    timings = tmp_path / "timings.json"
+    reference = TINY_HOME / "solutions" / "tiny" / "reference"
+    done = grade("submit", str(reference), "-c", "tiny", "--format", "json", env={**grade_env, "GRADE_TIMINGS": str(timings)})
+    assert done.returncode == 0, done.stderr
+    assert "stages" not in json.loads(done.stdout)  # the JSON stays as it was
+    recorded = json.loads(timings.read_text())
+    marks = list(recorded["marks"].items())
+    assert [name for name, _ in marks] == ["command", "challenge", "runtime", "graded", "recorded", "rendered"]
+    assert [at for _, at in marks] == sorted(at for _, at in marks)
+    in_order = [name for name, _, parallel in recorded["stages"] if not parallel]
+    assert in_order[:9] == [
+        "workspace", "collection", "child spawn", "sandbox and interpreter start", "child imports pytest",
+        "child collects the suite", "child imports the submission", "tests", "child exit",
+    ]
+    assert [name for name, _, parallel in recorded["stages"] if parallel] == ["static checks"]
+    assert all(seconds >= 0 for _, seconds, _ in recorded["stages"])

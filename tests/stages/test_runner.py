@@ -102,3 +102,20 @@ def test_a_wall_clock_limit_turns_the_tests_left_into_not_run(tiny, runtime):
     assert statuses(result)["test_hang_returns"] is Status.TIMEOUT
     assert "wall-clock" in " ".join(result.notes)
     assert Status.NOT_RUN in statuses(result).values()
+
+
+def test_the_result_says_where_the_grading_time_went_stage_by_stage(grade, tiny_reference):
+    result = grade(tiny_reference)
+    in_order = [stage.name for stage in result.stages if not stage.parallel]
+    assert in_order == [
+        "workspace", "collection", "child spawn", "sandbox and interpreter start", "child imports pytest",
+        "child collects the suite", "child imports the submission", "tests", "child exit",
+        "static checks, after the child", "workspace removal", "scoring",
+    ]
+    assert [stage.name for stage in result.stages if stage.parallel] == ["static checks"]
+    assert all(stage.seconds >= 0 for stage in result.stages)
+
+
+def test_a_retried_child_adds_a_stage_for_the_children_after_the_first(grade):
+    result = grade("hang-in-test")
+    assert "more children" in [stage.name for stage in result.stages]

@@ -4,7 +4,7 @@ import shutil
 
 from fixture_paths import SUBMISSIONS
 from grader.outcomes import Status
-from grader.static import check_types
+from grader.static import check_types, seed_cache
 
 
 def test_a_typed_submission_passes_the_client_check(tiny, tiny_reference):
@@ -39,4 +39,24 @@ def test_a_mypy_config_shipped_with_the_submission_is_ignored(tiny, tiny_referen
     shutil.copy(tiny_reference / "tally.py", tmp_path / "tally.py")
     (tmp_path / "mypy.ini").write_text("[mypy]\nignore_errors = True\nplugins = evil\n")
     (outcome,) = check_types(tiny, tmp_path)
+    assert outcome.status is Status.PASSED, outcome.message
+
+
+def test_each_check_starts_from_a_copy_of_the_standard_library_cache(tiny, tiny_reference, tmp_path, monkeypatch):
+    monkeypatch.setenv("GRADE_CACHE", str(tmp_path / "cache"))
+    seed = seed_cache()
+    assert seed is not None and any(seed.rglob("*"))
+    before = {path: path.read_bytes() for path in seed.rglob("*") if path.is_file()}
+    (outcome,) = check_types(tiny, tiny_reference)
+    assert outcome.status is Status.PASSED, outcome.message
+    assert {path: path.read_bytes() for path in seed.rglob("*") if path.is_file()} == before
+
+
+def test_where_no_cache_can_be_built_the_check_runs_cold_with_the_same_verdict(tiny, tiny_reference, tmp_path,
+                                                                              monkeypatch):
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("GRADE_CACHE", str(not_a_folder))
+    assert seed_cache() is None
+    (outcome,) = check_types(tiny, tiny_reference)
     assert outcome.status is Status.PASSED, outcome.message
