@@ -176,8 +176,9 @@ class ClusterGrading:
             result: Result = future.result()
             return result
         except KilledWorker as exc:
+            tries = exc.allowed_failures + 1
             raise NotGraded(
-                f"each worker that graded it died ({exc.allowed_failures + 1} tries, the scheduler's "
+                f"each worker that graded it died ({tries} {'try' if tries == 1 else 'tries'}, the scheduler's "
                 "allowed-failures): not tried again"
             ) from None
         except CancelledError:

@@ -144,8 +144,11 @@ def _grading(
     except ModuleNotFoundError as exc:
         if (exc.name or "").partition(".")[0] not in ("distributed", "dask"):
             raise
-        raise GradeError("--scheduler needs Dask's distributed: install grade[cluster] "
-                         "(pip install 'grade[cluster]')") from None
+        # Printed here, not raised: the shell's error line reads its text as markup, and would
+        # swallow `[cluster]`.
+        err.print("grade: --scheduler needs Dask's distributed: install grade[cluster] (pip install 'grade[cluster]')",
+                  style="red", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
     # The client's own log would print tracebacks for a lost connection: the batch says it in one line.
     for name in [name for name in logging.root.manager.loggerDict if name.partition(".")[0] == "distributed"]:
         logging.getLogger(name).setLevel(logging.CRITICAL)

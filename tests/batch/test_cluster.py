@@ -22,7 +22,17 @@ import dask
 import pytest
 from distributed import Client, LocalCluster
 
-from classroom import REFERENCE, add_folder, add_zip, grade_command, grade_environment, journal_lines, start, submission
+from classroom import (
+    GRADE,
+    REFERENCE,
+    add_folder,
+    add_zip,
+    grade_command,
+    grade_environment,
+    journal_lines,
+    start,
+    submission,
+)
 from fixture_paths import TINY_HOME
 from grader.batch.cluster import open_cluster_grading
 from grader.batch.plan import plan_batch
@@ -34,11 +44,15 @@ WAIT_S = 120
 ALLOWED_FAILURES = 1
 
 
+# The scheduler's HTTP server on a free port, not the shared machine's 8787; no dashboard.
+QUIET_SCHEDULER = {"dashboard_address": None, "scheduler_kwargs": {"dashboard_address": "127.0.0.1:0"}}
+
+
 def two_workers() -> LocalCluster:
     """Two worker processes on loopback, one thread each, grading the tiny challenge."""
     return LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
-        env={"GRADE_HOME": str(TINY_HOME)},
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", env={"GRADE_HOME": str(TINY_HOME)},
+        **QUIET_SCHEDULER,
     )
 
 
@@ -245,10 +259,64 @@ def test_the_batch_names_a_refused_worker_and_grades_on_the_others(cluster, clie
     }
 
 
+def test_ctrl_c_on_the_cluster_keeps_what_is_done_and_the_printed_command_finishes_it(cluster, client, tmp_path):
+    root, out = tmp_path / "class", tmp_path / "out"
+    root.mkdir()
+    students = [f"student-{index}" for index in range(6)]
+    for name in students:
+        add_folder(root, name, REFERENCE)
+    env = grade_environment(tmp_path / "scratch")
+    batch = start(grade_command(root, out, "--scheduler", cluster.scheduler_address), env)
+    deadline = time.monotonic() + WAIT_S
+    while not journal_lines(out):
+        assert batch.poll() is None, batch.communicate()
+        assert time.monotonic() < deadline, "nothing was graded in time"
+        time.sleep(0.05)
+    os.killpg(batch.pid, signal.SIGINT)
+    _, stderr = batch.communicate(timeout=WAIT_S)
+
+    assert batch.returncode == 130, stderr
+    kept = rows_by_student(out)
+    assert 1 <= len(kept) < len(students)
+    command = stderr.strip().splitlines()[-1].split()
+    assert command[:2] == ["grade", "batch"] and command[-2:] == ["--scheduler", cluster.scheduler_address]
+    resumed = subprocess.run([str(GRADE), *command[1:]], env=env, capture_output=True, text=True, timeout=WAIT_S)
+    assert resumed.returncode == 0, resumed.stderr
+    rows = rows_by_student(out)
+    assert sorted(rows) == students and all(row["status"] == "full-marks" for row in rows.values())
+    assert all(rows[name] == line for name, line in kept.items())
+
+
+def test_grade_starts_without_importing_distributed():
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys, grader.cli.main; print(sorted({m.partition('.')[0] for m in sys.modules}))"],
+        capture_output=True, text=True, check=True,
+    )
+    assert "'distributed'" not in done.stdout and "'dask'" not in done.stdout
+
+
+def test_without_the_cluster_extra_the_option_says_what_to_install(one_student, tmp_path):
+    """`distributed` made unimportable, as where grade[cluster] was not installed."""
+    shadow = tmp_path / "shadow"
+    shadow.mkdir()
+    (shadow / "distributed.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'distributed'\", name='distributed')\n"
+    )
+    env = {**grade_environment(tmp_path / "scratch"), "PYTHONPATH": str(shadow)}
+    done = subprocess.run(
+        grade_command(one_student, tmp_path / "out", "--scheduler", "tcp://127.0.0.1:8786"),
+        env=env, capture_output=True, text=True, timeout=WAIT_S,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        "grade: --scheduler needs Dask's distributed: install grade[cluster] (pip install 'grade[cluster]')"
+    )
+
+
 @pytest.fixture
 def bare_scheduler() -> Iterator[LocalCluster]:
     """A scheduler with no workers of its own: the test brings them."""
-    with LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None) as local_cluster:
+    with LocalCluster(n_workers=0, processes=True, host="127.0.0.1", **QUIET_SCHEDULER) as local_cluster:
         yield local_cluster
 
 
@@ -321,7 +389,7 @@ def test_a_batch_that_loses_its_scheduler_keeps_its_journal_and_resumes_on_this_
     scheduler_file = tmp_path / "scheduler.json"
     scheduler = subprocess.Popen(
         [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard",
-         "--scheduler-file", str(scheduler_file)],
+         "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(scheduler_file)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     worker = None
