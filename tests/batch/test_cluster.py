@@ -16,6 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import dask
@@ -35,8 +36,9 @@ from classroom import (
 )
 from fixture_paths import TINY_HOME
 from grader.batch.cluster import open_cluster_grading
-from grader.batch.plan import plan_batch
-from grader.batch.scheduler import grade_batch
+from grader.batch.plan import Plan, plan_batch
+from grader.batch.scheduler import BatchRun, grade_batch
+from grader.catalog import Challenge
 
 DASK = Path(sys.executable).parent / "dask"
 WAIT_S = 120
@@ -102,6 +104,25 @@ def stop_process_group(process: subprocess.Popen[bytes]) -> None:
 
 def worker_env(tmp_path: Path, **changes: str) -> dict[str, str]:
     return {**os.environ, "GRADE_HOME": str(TINY_HOME), "TMPDIR": str(tmp_path), **changes}
+
+
+@contextmanager
+def batch_under_way(
+    scheduler: str, plan: Plan, challenge: Challenge, out: Path,
+) -> Iterator[tuple[threading.Thread, list[BatchRun]]]:
+    """The batch graded on the cluster from a thread of its own, so the test can act meanwhile."""
+    grading = open_cluster_grading(scheduler, challenge=challenge, seed=5)
+    runs: list[BatchRun] = []
+    batch = threading.Thread(
+        target=lambda: runs.append(grade_batch(plan=plan, challenge=challenge, out=out, grading=grading, seed=5)),
+    )
+    batch.start()
+    try:
+        yield batch, runs
+    finally:
+        grading.stop()
+        batch.join(timeout=WAIT_S)
+        grading.close()
 
 
 def kill_worker_grading(watcher: Client, student: str, killed: set[int]) -> bool:
@@ -175,23 +196,13 @@ def test_a_worker_killed_mid_grading_loses_no_student_and_journals_none_twice(cl
     for index, name in enumerate(students):
         add_folder(root, name, REFERENCE if index % 2 else submission("unlocked"))
     plan = plan_batch(root, module_file=tiny.submission_file)
-    grading = open_cluster_grading(cluster.scheduler_address, challenge=tiny, seed=5)
-    runs = []
-    batch = threading.Thread(
-        target=lambda: runs.append(grade_batch(plan=plan, challenge=tiny, out=out, grading=grading, seed=5)),
-    )
-    batch.start()
     killed: set[int] = set()
-    try:
+    with batch_under_way(cluster.scheduler_address, plan, tiny, out) as (batch, runs):
         deadline = time.monotonic() + WAIT_S
         while not any(kill_worker_grading(client, student, killed) for student in students[2:]):
             assert batch.is_alive() and time.monotonic() < deadline, "no grading was seen under way"
             time.sleep(0.05)
         batch.join(timeout=WAIT_S)
-    finally:
-        grading.stop()
-        batch.join(timeout=WAIT_S)
-        grading.close()
 
     assert len(killed) == 1
     rows = rows_by_student(out)
@@ -208,23 +219,13 @@ def test_a_submission_whose_every_worker_dies_is_an_error_after_bounded_tries(po
     root.mkdir()
     add_folder(root, "dennis", submission("hang-in-test"))
     plan = plan_batch(root, module_file=tiny.submission_file)
-    grading = open_cluster_grading(cluster.scheduler_address, challenge=tiny, seed=5)
-    runs = []
-    batch = threading.Thread(
-        target=lambda: runs.append(grade_batch(plan=plan, challenge=tiny, out=out, grading=grading, seed=5)),
-    )
-    batch.start()
     killed: set[int] = set()
-    try:
+    with batch_under_way(cluster.scheduler_address, plan, tiny, out) as (batch, runs):
         deadline = time.monotonic() + WAIT_S
         while batch.is_alive():
             assert time.monotonic() < deadline, "the poisoned submission was retried for ever"
             kill_worker_grading(client, "dennis", killed)
             time.sleep(0.05)
-    finally:
-        grading.stop()
-        batch.join(timeout=WAIT_S)
-        grading.close()
 
     assert len(killed) == ALLOWED_FAILURES + 1
     rows = rows_by_student(out)
@@ -333,6 +334,16 @@ def run_batch_expecting_a_stop(root: Path, out: Path, scheduler: str, scratch: P
     return lines[0]
 
 
+def stop_with_one_worker(scheduler: LocalCluster, root: Path, tmp_path: Path, **env: str) -> str:
+    """The batch's line when the scheduler's one worker runs with `env` changed."""
+    worker = start_worker(scheduler.scheduler_address, worker_env(tmp_path, **env))
+    try:
+        wait_for_workers(scheduler.scheduler_address, 1)
+        return run_batch_expecting_a_stop(root, tmp_path / "out", scheduler.scheduler_address, tmp_path / "scratch")
+    finally:
+        stop_process_group(worker)
+
+
 @pytest.fixture
 def one_student(tmp_path: Path) -> Path:
     root = tmp_path / "class"
@@ -355,13 +366,7 @@ def test_a_scheduler_without_workers_stops_the_batch_with_one_line(bare_schedule
 def test_a_cluster_of_unfit_workers_stops_the_batch_saying_why(bare_scheduler, one_student, tmp_path):
     empty_cache = tmp_path / "empty-cache"
     empty_cache.mkdir()
-    unfit = start_worker(bare_scheduler.scheduler_address, worker_env(tmp_path, GRADE_CACHE=str(empty_cache)))
-    try:
-        wait_for_workers(bare_scheduler.scheduler_address, 1)
-        line = run_batch_expecting_a_stop(one_student, tmp_path / "out", bare_scheduler.scheduler_address,
-                                          tmp_path / "scratch")
-    finally:
-        stop_process_group(unfit)
+    line = stop_with_one_worker(bare_scheduler, one_student, tmp_path, GRADE_CACHE=str(empty_cache))
     assert "no worker of" in line and "can grade tiny" in line and "no runtime" in line, line
 
 
@@ -370,13 +375,7 @@ def test_a_worker_with_another_version_of_the_suite_stops_the_batch(bare_schedul
     shutil.copytree(TINY_HOME, other_home)
     with (other_home / "challenges" / "tiny" / "tests" / "test_basics.py").open("a") as tests:
         tests.write("\n\ndef test_added_later():\n    pass\n")
-    other = start_worker(bare_scheduler.scheduler_address, worker_env(tmp_path, GRADE_HOME=str(other_home)))
-    try:
-        wait_for_workers(bare_scheduler.scheduler_address, 1)
-        line = run_batch_expecting_a_stop(one_student, tmp_path / "out", bare_scheduler.scheduler_address,
-                                          tmp_path / "scratch")
-    finally:
-        stop_process_group(other)
+    line = stop_with_one_worker(bare_scheduler, one_student, tmp_path, GRADE_HOME=str(other_home))
     assert "another version of tiny's hidden suite" in line and "same grade and challenges" in line, line
 
 
