@@ -23,8 +23,15 @@ result is read once and journaled by this process alone; a result computed twice
 lost after finishing) is still read once. A worker lost mid-grading has its task run again
 elsewhere; a task whose workers all die under it is given up by the scheduler after its
 `distributed.scheduler.allowed-failures` (3 by default: at most 4 tries) and journaled as
-that student's `error`. A scheduler lost mid-batch stops the batch like Ctrl-C: the journal
-keeps what is done.
+that student's `error` (set `DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES` where the scheduler
+starts to change the bound). A scheduler lost mid-batch stops the batch like Ctrl-C: the
+journal keeps what is done, and the batch exits 2 with the command that finishes it. Ctrl-C
+cancels the tasks; one already grading on a worker runs to its end there (Dask does not
+interrupt a running task) and its result is dropped.
+
+From Python: `grading = open_cluster_grading(address, challenge=..., seed=...)`, then
+`grade_batch(plan=..., challenge=..., out=..., grading=grading)`, then `grading.close()`;
+`grading.check` says which workers were usable and which refused, and why.
 """
 
 from __future__ import annotations
