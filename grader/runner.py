@@ -51,8 +51,10 @@ def collect_tests(challenge: Challenge, runtime: Runtime, workspace: Workspace) 
     """The suite's test ids, collected without the student's code; cached per suite content."""
     key = _suite_key(challenge.tests_dir, runtime)
     cached = cache_dir() / "collected" / f"{challenge.id}-{key}.json"
-    if cached.is_file():
+    try:
         return tuple(json.loads(cached.read_text()))
+    except (OSError, ValueError, TypeError):
+        pass  # not collected yet, or emptied meanwhile (bench/verdict.py times a cold start so)
     command = _launcher_command(runtime, workspace, collect_only=True)
     run = run_child(
         command=command,
