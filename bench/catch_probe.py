@@ -5,10 +5,10 @@
 - after collection, one line per test: its node id, file and every fixture it uses (the closure,
   so a test reaching `stress` through a conftest fixture counts as a stress test);
 - after each test, one line with whether it failed (in setup, call or teardown), the first line
-  of its failure, and how many times it released threads (`stress.run` / `stress.run_async` calls): a stress round each, as far as
-  the test's own loop goes.
+  of its failure, and how many times it released threads (`stress.run` / `stress.run_async`
+  calls): a stress round each, as far as the test's own loop goes.
 
-It runs in the interpreter under test (GIL or free-threaded) and uses the standard library only.
+It runs in the interpreter under test (GIL or free-threaded), beside grade_child's `Stress`.
 """
 
 from __future__ import annotations

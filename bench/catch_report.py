@@ -90,9 +90,9 @@ def sections(measured: Measured, *, command: str) -> list[Section]:
 
     notes = _notes(measured, never_on_gil, never_without_latency, looping)
     if not_by_stress:
-        notes.append(f"{len(not_by_stress)} of {len(measured.pairs)} lose their concurrency group through its tests without "
-                     f"`stress`: no stress test failed them in any whole grading ({', '.join(not_by_stress)}); "
-                     "they have no round rate.")
+        notes.append(f"{len(not_by_stress)} of {len(measured.pairs)} lose their concurrency group through its "
+                     f"tests without `stress`: no stress test failed them in any whole grading "
+                     f"({', '.join(not_by_stress)}); they have no round rate.")
     main = Section(
         title="Catch rate: every concurrency mutant, per stress round and per whole grading",
         columns=columns, rows=rows, notes=notes, command=command,
