@@ -85,7 +85,7 @@ def watch_saves(challenge_id: str, module: str, versions: tuple[bytes, bytes], s
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--saves", type=int, default=6, help="saves on the tiny fixture challenge (default 6)")
+    parser.add_argument("--saves", type=int, default=5, help="saves on the tiny fixture challenge (default 5)")
     parser.add_argument("--challenge-saves", type=int, default=2, help="saves on each challenge (default 2)")
     parser.add_argument("--challenge", action="append", help="only this challenge (repeatable)")
     parser.add_argument("--json", type=Path, help="write the sections here, for bench/all.py")
