@@ -33,6 +33,7 @@ from figures import write_sections  # noqa: E402
 from plain.commands import reference  # noqa: E402
 
 from grader.catalog import list_challenges  # noqa: E402
+from grader.errors import GradeError  # noqa: E402
 from grader.runtime import Runtime, find_runtime  # noqa: E402
 
 
@@ -126,7 +127,7 @@ def _rerun_command(arguments: list[str]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20, help="whole gradings per mutant and reference (20)")
-    parser.add_argument("--repeat", type=int, default=20, help="executions of each stress test per configuration (20)")
+    parser.add_argument("--repeat", type=int, default=20, help="executions of the catching test per configuration (20)")
     parser.add_argument("--jobs", type=int, default=2, help="processes at once (2)")
     parser.add_argument("--seed", type=int, default=1, help="the plain runs' seed (1); gradings use seeds 1..runs")
     parser.add_argument("--only", action="append", default=[], metavar="ID", help="just this challenge (repeatable)")
@@ -135,8 +136,12 @@ def main() -> int:
     if options.runs < 1 or options.repeat < 1 or options.jobs < 1:
         parser.error("--runs, --repeat and --jobs must be at least 1")
     started = time.perf_counter()
-    runtime = find_runtime()
-    challenges = [c for c in list_challenges() if not options.only or c.id in options.only]
+    try:
+        runtime = find_runtime()
+        challenges = [c for c in list_challenges() if not options.only or c.id in options.only]
+    except GradeError as exc:
+        print(f"catch: {exc}", file=sys.stderr)
+        return 2
     unknown = sorted(set(options.only) - {c.id for c in challenges})
     if unknown:
         parser.error(f"unknown challenge {', '.join(unknown)}")
