@@ -1,5 +1,6 @@
 """`grade batch` on a Dask cluster against the local `--jobs` path: the scheduler's cost per
-submission, and the parent's memory. Not part of `make bench` (some 50 minutes at the default size on two cores).
+submission, and the parent's memory. Not part of `make bench`: some 50 minutes at the default
+size on two cores (10.5 at --size 200).
 
 For each parallelism N (--workers, default 1 2 4), one class of --size generated submissions
 (the tiny fixture challenge in tests/fixtures/home, as bench/batch.py makes them) is graded
