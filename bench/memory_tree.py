@@ -76,10 +76,14 @@ def _argv(pid: int) -> list[str]:
 
 
 def measure_tree(command: list[str], *, env: dict[str, str] | None = None, stdout: int | None = None) -> TreePeaks:
-    """Run `command` to its end, watching the peak memory of every process in its tree."""
+    """Run `command` to its end, watching the peak memory of every process in its tree.
+
+    A process is known by its pid and its command line, since one pid runs two programs: a
+    fork of the grader (sharing its memory) until it execs bubblewrap, which execs the child.
+    A reading counts only if the command line is the same before and after it, so no peak is
+    put down to the program before or after an exec."""
     process = subprocess.Popen(command, env=env, stdout=stdout or subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    peaks: dict[int, int] = {}
-    roles: dict[int, str] = {}
+    peaks: dict[tuple[int, tuple[str, ...]], int] = {}
     finished = threading.Event()
 
     def watch() -> None:
@@ -88,14 +92,10 @@ def measure_tree(command: list[str], *, env: dict[str, str] | None = None, stdou
             while queue:
                 pid = queue.pop()
                 queue.extend(_children(pid))
-                if pid not in roles:
-                    argv = _argv(pid)
-                    if not argv:
-                        continue
-                    roles[pid] = role_of(argv, pid == process.pid)
+                argv = tuple(_argv(pid))
                 peak = _peak_kb(pid)
-                if peak is not None:
-                    peaks[pid] = max(peak, peaks.get(pid, 0))
+                if argv and peak is not None and tuple(_argv(pid)) == argv:
+                    peaks[pid, argv] = max(peak, peaks.get((pid, argv), 0))
             time.sleep(INTERVAL_S)
 
     watcher = threading.Thread(target=watch, daemon=True)
@@ -104,11 +104,14 @@ def measure_tree(command: list[str], *, env: dict[str, str] | None = None, stdou
     process.returncode = os.waitstatus_to_exitcode(status)
     finished.set()
     watcher.join()
+    root_argvs = {argv for pid, argv in peaks if pid == process.pid}
     by_role: dict[str, int] = {}
-    for pid, peak in peaks.items():
-        role = roles.get(pid, "other")
+    for (pid, argv), peak in peaks.items():
+        is_root = pid == process.pid
+        role = "fork before exec" if not is_root and argv in root_argvs else role_of(list(argv), is_root)
         by_role[role] = max(peak, by_role.get(role, 0))
-    return TreePeaks(exit_code=process.returncode, tree_kb=usage.ru_maxrss, by_role=by_role, processes=len(roles))
+    return TreePeaks(exit_code=process.returncode, tree_kb=usage.ru_maxrss, by_role=by_role,
+                     processes=len({pid for pid, _ in peaks}))
 
 
 def wait4_under_bubblewrap(megabytes: int = 100) -> tuple[int, int] | None:
