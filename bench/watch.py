@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import sys
 import tempfile
 import time
@@ -52,6 +53,12 @@ class Latencies:
                 seconds(median(self.grading)), seconds(median(rest))]
 
 
+def answer_ctrl_c() -> None:
+    """Ctrl-C ends `grade watch`, even when this bench was started in the background (`make bench &`):
+    a shell's background job ignores SIGINT, and so would every process it starts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def watch_saves(challenge_id: str, module: str, versions: tuple[bytes, bytes], saves: int, idle: float,
                 env: dict[str, str], scratch: Path, label: str) -> Latencies:
     """Start `grade watch` on a folder holding versions[1], then save the two in turn."""
@@ -60,7 +67,7 @@ def watch_saves(challenge_id: str, module: str, versions: tuple[bytes, bytes], s
     target = folder / f"{module}.py"
     target.write_bytes(versions[1])
     watch = pexpect.spawn(str(GRADE), ["watch", "--challenge", challenge_id], cwd=str(folder), env=env,
-                          dimensions=(50, 160), encoding="utf-8", timeout=180)
+                          dimensions=(50, 160), encoding="utf-8", timeout=180, preexec_fn=answer_ctrl_c)
     figures = Latencies()
     try:
         watch.expect("Ctrl-C to stop")
