@@ -7,7 +7,8 @@ duration is the grading; the rest is watching, debouncing, clearing and drawing.
 
 1. The tiny fixture challenge (tests/fixtures/home): the racy and the fixed tally.py.
 2. Every challenge in the catalogue: its reference and the typical failing mutant that
-   bench/verdict.py grades, saved over each other (`--challenge-saves` each, default 2).
+   bench/verdict.py grades, saved over each other (`--challenge-saves` each, default 1: the
+   budget for this and the other timing benches is five minutes).
 Prints medians; asserts nothing; `--json FILE` writes the sections for bench/all.py.
 """
 
@@ -93,7 +94,7 @@ def watch_saves(challenge_id: str, module: str, versions: tuple[bytes, bytes], s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--saves", type=int, default=5, help="saves on the tiny fixture challenge (default 5)")
-    parser.add_argument("--challenge-saves", type=int, default=2, help="saves on each challenge (default 2)")
+    parser.add_argument("--challenge-saves", type=int, default=1, help="saves on each challenge (default 1)")
     parser.add_argument("--challenge", action="append", help="only this challenge (repeatable)")
     parser.add_argument("--json", type=Path, help="write the sections here, for bench/all.py")
     options = parser.parse_args()
