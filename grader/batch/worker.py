@@ -8,6 +8,10 @@ offers the batch's resource (`resource_name`), one unit a thread, and the batch'
 for it, so a worker that fails never takes one: it logs why, and the parent reads why
 (`verdict_of`). The task, `grade_files`, gets the submission's staged files as bytes, grades
 them in a private folder and returns the `Result`; the parent journals it.
+
+Every temporary folder of a worker process (its gradings' copies and workspaces) lives under
+one root named for its pid (`worker_temp_root`): a worker killed mid-grading cannot clean up,
+so the next worker set up on the machine removes the roots of workers no longer running.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ import asyncio
 import functools
 import hashlib
 import logging
+import os
+import shutil
 import tempfile
 from dataclasses import replace
 from pathlib import Path, PurePosixPath
@@ -36,6 +42,8 @@ logger = logging.getLogger("grader.batch.worker")
 # their versions of this module.
 USABLE, REFUSED, MISMATCH = "usable", "refused", "mismatch"
 Verdict = tuple[str, str]
+
+TEMP_ROOT_PREFIX = "grade-worker-"
 
 # The statement does not grade: fixing a typo in it must not stop a batch.
 UNGRADED_FILES = {"README.md"}
@@ -71,8 +79,8 @@ def check_worker(challenge_id: str, version: str) -> Verdict:
     """Whether this machine can grade the batch, and if not, why (one line)."""
     try:
         runtime = worker_runtime()
-    except GradeError as exc:
-        return REFUSED, f"no runtime: {exc}"
+    except GradeError:
+        return REFUSED, "no free-threaded runtime here: run `grade setup` on this machine"
     if not runtime.gil_disabled:
         return REFUSED, f"{runtime.base_executable} runs with the GIL on: run `grade setup` for a free-threaded one"
     if detect_sandbox() is not SandboxLevel.BUBBLEWRAP:
@@ -103,6 +111,7 @@ class SuiteCheck(WorkerPlugin):
         return resource_name(self.challenge_id, self.version)
 
     async def setup(self, worker: Worker) -> None:
+        worker_temp_root()
         # Probing interpreters and bubblewrap runs processes: off the worker's event loop.
         self.verdict = await asyncio.to_thread(check_worker, self.challenge_id, self.version)
         kind, detail = self.verdict
@@ -126,7 +135,7 @@ def grade_files(files: dict[str, bytes], *, challenge_id: str, limits: Limits, s
     """The task: the staged copy written to a private folder, graded on this worker's install
     with the parent's limits."""
     challenge = replace(load_challenge(challenge_id), limits=limits)
-    with tempfile.TemporaryDirectory(prefix="grade-worker-") as private:
+    with tempfile.TemporaryDirectory(prefix="task-", dir=worker_temp_root()) as private:
         folder = Path(private) / "submission"
         folder.mkdir()
         for name, content in files.items():
@@ -137,3 +146,28 @@ def grade_files(files: dict[str, bytes], *, challenge_id: str, limits: Limits, s
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(content)
         return grade_submission(submission=folder, challenge=challenge, runtime=worker_runtime(), seed=seed)
+
+
+@functools.cache
+def worker_temp_root() -> Path:
+    """This worker process's one temporary root, made the default for everything it creates
+    (the grading's own scratch included); the roots of dead workers are removed first."""
+    base = Path(tempfile.gettempdir())
+    for root in base.glob(f"{TEMP_ROOT_PREFIX}*"):
+        pid = root.name.removeprefix(TEMP_ROOT_PREFIX)
+        if pid.isdigit() and not _running(int(pid)) and root.is_dir() and not root.is_symlink():
+            shutil.rmtree(root, ignore_errors=True)
+    root = base / f"{TEMP_ROOT_PREFIX}{os.getpid()}"
+    root.mkdir(mode=0o700, exist_ok=True)
+    tempfile.tempdir = str(root)  # a worker process grades and nothing else: all its temp goes here
+    return root
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: theirs to clean
+    return True

@@ -146,7 +146,8 @@ def _grading(
             raise
         # Printed here, not raised: the shell's error line reads its text as markup, and would
         # swallow `[cluster]`.
-        err.print("grade: --scheduler needs Dask's distributed: install grade[cluster] (pip install 'grade[cluster]')",
+        err.print("grade: --scheduler needs Dask's distributed, which is not installed here: install the grader "
+                  "with its cluster extra (pip install '/path/to/grade[cluster]', see docs/cluster.md)",
                   style="red", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
     # The client's own log would print tracebacks for a lost connection: the batch says it in one line.

@@ -9,6 +9,7 @@ import sys
 from typing import Annotated, NoReturn
 
 import typer
+from rich.markup import escape
 
 from grader import __version__
 
@@ -51,7 +52,7 @@ def run() -> NoReturn:
     except GradeError as exc:
         if _debug:
             raise
-        err.print(f"[red]grade: {exc}[/]", soft_wrap=True)
+        err.print(f"[red]grade: {escape(str(exc))}[/]", soft_wrap=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         err.print("grade: interrupted")
@@ -60,7 +61,7 @@ def run() -> NoReturn:
         if _debug:
             raise
         err.print(
-            f"[red]grade: internal error: {type(exc).__name__}: {exc} "
+            f"[red]grade: internal error: {type(exc).__name__}: {escape(str(exc))} "
             "(rerun with --debug for the traceback)[/]",
             soft_wrap=True,
         )
