@@ -13,6 +13,8 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from grader.batch.plan import NAME_PATTERNS
+
 app = typer.Typer(
     name="grade",
     help="Grade Python design-pattern and concurrency challenges on free-threaded CPython.",
@@ -24,6 +26,14 @@ err = Console(stderr=True, highlight=False)
 EXIT_FULL_MARKS, EXIT_NOT_FULL, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 # The arguments and options several commands take, declared once.
+ClassRootArgument = Annotated[Path, typer.Argument(help="The folder holding one folder or .zip per student.")]
+StripPrefixOption = Annotated[
+    str, typer.Option("--strip-prefix", help="Drop this prefix from names (GitHub Classroom: '<assignment>-').")
+]
+NamePatternOption = Annotated[
+    Optional[str],
+    typer.Option("--name-pattern", help=f"Regex whose 'student' group is the name, or one of: {', '.join(NAME_PATTERNS)}."),
+]
 SubmissionArgument = Annotated[Path, typer.Argument(help="Your solution folder (or its .py file).")]
 MarkedChallengeOption = Annotated[
     Optional[str], typer.Option("--challenge", "-c", help="Challenge id; read from the folder if started with `grade start`.")

@@ -34,10 +34,12 @@ from rich.text import Text
 from grader.batch.journal import RESULTS_FILE
 from grader.batch.outputs import FEEDBACK_DIR, GRADEBOOK_FILE, REPORT_FILE, default_out
 from grader.batch.local import LocalGrading
-from grader.batch.plan import NAME_PATTERNS, plan_batch
+from grader.batch.plan import plan_batch
 from grader.batch.scheduler import BatchProgress, BatchRun, Grading, default_jobs, grade_batch
 from grader.catalog import Challenge, load_challenge, with_limits
-from grader.cli.app import EXIT_NOT_FULL, LimitOption, app, err, out
+from grader.cli.app import (
+    EXIT_NOT_FULL, ClassRootArgument, LimitOption, NamePatternOption, StripPrefixOption, app, err, out,
+)
 from grader.errors import GradeError
 from grader.report.scorecard import points
 from grader.runtime import find_runtime
@@ -49,7 +51,7 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 @app.command("batch")
 def batch_command(
-    root: Annotated[Path, typer.Argument(help="The folder holding one folder or .zip per student.")],
+    root: ClassRootArgument,
     challenge_id: Annotated[str, typer.Option("--challenge", "-c", help="Challenge id (see `grade list`).")],
     jobs: Annotated[
         Optional[int], typer.Option("--jobs", "-j", min=1, help="Submissions graded at once (default: one per core).")
@@ -58,13 +60,8 @@ def batch_command(
         Optional[Path], typer.Option("--out", "-o", help="Where results go (default: ./grade-batch-<challenge>).")
     ] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Finish an interrupted batch: grade only what is missing.")] = False,
-    strip_prefix: Annotated[
-        str, typer.Option("--strip-prefix", help="Drop this prefix from names (GitHub Classroom: '<assignment>-').")
-    ] = "",
-    name_pattern: Annotated[
-        Optional[str],
-        typer.Option("--name-pattern", help=f"Regex whose 'student' group is the name, or one of: {', '.join(NAME_PATTERNS)}."),
-    ] = None,
+    strip_prefix: StripPrefixOption = "",
+    name_pattern: NamePatternOption = None,
     python: Annotated[Optional[str], typer.Option("--python", help="Interpreter to run the submissions on.")] = None,
     seed: Annotated[Optional[int], typer.Option("--seed", help="The same stress seed for every submission.")] = None,
     limit: LimitOption = None,

@@ -1,9 +1,11 @@
-"""Grading with a progress bar on stderr, shared by `submit` and `watch`."""
+"""What the terminal shows around a grading, shared by `submit` and `watch`: a progress bar on
+stderr while it runs, and the next challenge to try after full marks."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -13,10 +15,13 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 
-from grader.catalog import Challenge
+from rich.text import Text
+
+from grader.catalog import Challenge, list_challenges
 from grader.cli.app import err
 from grader.grading import Progress as GradeProgress
 from grader.grading import grade_submission
+from grader.progress import load_progress, next_challenge
 from grader.runtime import Runtime
 from grader.scoring import Result
 
@@ -50,3 +55,18 @@ def grade_showing_progress(
         return grade_submission(
             submission=path, challenge=challenge, runtime=runtime, seed=seed, on_event=on_event
         )
+
+
+def render_next_step(result: Result, console: Console) -> None:
+    """After full marks, the next challenge to try (the first in list order not at full marks)."""
+    if not result.passed:
+        return
+    others = [challenge for challenge in list_challenges() if challenge.id != result.challenge]
+    upcoming = next_challenge(others, load_progress())
+    if upcoming is None:
+        console.print("[bold green]Full marks, and every challenge is done.[/]")
+    else:
+        console.print(Text.assemble(
+            ("Full marks! ", "bold green"), "Next challenge: ", (upcoming.id, "bold cyan"),
+            f" · {upcoming.title}: ", (f"grade start {upcoming.id}", "bold"),
+        ))

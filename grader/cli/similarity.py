@@ -18,9 +18,9 @@ from rich.text import Text
 
 from grader.atomic import write_atomically
 from grader.batch.outputs import default_out
-from grader.batch.plan import NAME_PATTERNS, plan_batch
+from grader.batch.plan import plan_batch
 from grader.catalog import load_challenge
-from grader.cli.app import app, err, out
+from grader.cli.app import ClassRootArgument, NamePatternOption, StripPrefixOption, app, err, out
 from grader.report.similarity import (
     DEFAULT_THRESHOLD,
     Settings,
@@ -38,7 +38,7 @@ SHOWN_PAIRS = 20
 
 @app.command("similarity")
 def similarity_command(
-    root: Annotated[Path, typer.Argument(help="The folder holding one folder or .zip per student.")],
+    root: ClassRootArgument,
     challenge_id: Annotated[str, typer.Option("--challenge", "-c", help="Challenge id (see `grade list`).")],
     out_dir: Annotated[
         Optional[Path], typer.Option("--out", "-o", help="Where the report goes (default: ./grade-batch-<challenge>).")
@@ -46,13 +46,8 @@ def similarity_command(
     threshold: Annotated[
         float, typer.Option("--threshold", "-t", min=0.0, max=1.0, help="List pairs from this score (0 to 1).")
     ] = DEFAULT_THRESHOLD,
-    strip_prefix: Annotated[
-        str, typer.Option("--strip-prefix", help="Drop this prefix from names (GitHub Classroom: '<assignment>-').")
-    ] = "",
-    name_pattern: Annotated[
-        Optional[str],
-        typer.Option("--name-pattern", help=f"Regex whose 'student' group is the name, or one of: {', '.join(NAME_PATTERNS)}."),
-    ] = None,
+    strip_prefix: StripPrefixOption = "",
+    name_pattern: NamePatternOption = None,
 ) -> None:
     """Compare every pair of submissions in ROOT; list the pairs that share the most code."""
     challenge = load_challenge(challenge_id)

@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from grader.catalog import Challenge, list_challenges, load_challenge, project_root
 from grader.cli.app import MarkedChallengeOption, PythonOption, SubmissionArgument, app, err, out
-from grader.cli.grading_progress import grade_showing_progress
+from grader.cli.grading_progress import grade_showing_progress, render_next_step
 from grader.errors import GradeError, SubmissionPathError
 from grader.progress import (
     StudentProgress,
@@ -122,21 +121,6 @@ def _best_cell(progress: StudentProgress, challenge: Challenge) -> Text:
     if best is None:
         return Text("—", style="dim")
     return Text(points(best), style="bold green" if progress.at_full_marks(challenge) else "")
-
-
-def render_next_step(result: Result, console: Console) -> None:
-    """After full marks, the next challenge to try (the first in list order not at full marks)."""
-    if not result.passed:
-        return
-    others = [challenge for challenge in list_challenges() if challenge.id != result.challenge]
-    upcoming = next_challenge(others, load_progress())
-    if upcoming is None:
-        console.print("[bold green]Full marks, and every challenge is done.[/]")
-    else:
-        console.print(Text.assemble(
-            ("Full marks! ", "bold green"), "Next challenge: ", (upcoming.id, "bold cyan"),
-            f" · {upcoming.title}: ", (f"grade start {upcoming.id}", "bold"),
-        ))
 
 
 def _challenge_of(path: Path, *, otherwise: str = PASS_CHALLENGE) -> str:

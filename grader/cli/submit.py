@@ -26,8 +26,7 @@ from grader.cli.app import (
     err,
     out,
 )
-from grader.cli.grading_progress import grade_showing_progress
-from grader.cli.student import render_next_step
+from grader.cli.grading_progress import grade_showing_progress, render_next_step
 from grader.errors import GradeError
 from grader.progress import record_result
 from grader.report.scorecard import render_scorecard
