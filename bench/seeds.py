@@ -8,7 +8,7 @@ module attribute, a module function caching in a global, `lru_cache(maxsize=1)`,
 metaclass `__call__` with a lock and a double check) and times getting the instance again with
 `timeit`, in rounds that interleave the ways. It runs on a GIL build of 3.13, on the
 free-threaded runtime and on the grader's own Python; nothing is installed into any of them
-(pyperf is in the grader's venv only, and the runtime's venv is where students' code runs).
+(timeit is the standard library's; the runtime's venv is where students' code runs).
 Prints median ns per access, and the seed's ratios as medians of per-round ratios.
 """
 
@@ -101,7 +101,7 @@ def access_section(measured: list[tuple[str, dict[str, Any]]], command: str) -> 
     section.notes += [
         "every instance exists before timing: this is the cost of getting it again, the call a program repeats",
         "ratios below are of these figures as timeit gives them, each including the loop's cost",
-        "pyperf is not used: it is installed in the grader's venv only, and nothing is installed "
+        "timed with the standard library's timeit inside each interpreter: nothing is installed "
         "into the interpreters measured here",
     ]
     return section
